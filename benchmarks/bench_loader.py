@@ -9,7 +9,8 @@ every repeat so that the load of a shared machine hits all variants alike, one p
   eval+norm   the same plus prepare_batch(batch, 'cpu'): the float normalisation done on the CPU as well
   train       training clips with the clip-consistent augmentation
   eval+cache  eval clips read from a warm decoded-frame cache (data.cache_dir)
-  decode only the JPEG decoding of the eval clips' frames and nothing else: the ceiling without a cache
+  decode only the JPEG decoding (decode_array: simplejpeg when installed, else PIL) of the eval clips' frames and
+              nothing else: the ceiling without a cache
 and `--workers` worker processes (eval clips, persistent workers, 4x the clips per measurement). Prints medians and ratios to the naive reference
 as a markdown table.
 """
@@ -19,8 +20,8 @@ import numpy as np, torch
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 from dfdetect.config import demo_config
-from dfdetect.data import (IMAGENET_MEAN, IMAGENET_STD, clip_indices, clip_starts, decode_frame, make_loader,
-                           prepare_batch, scan_dataset)
+from dfdetect.data import (IMAGENET_MEAN, IMAGENET_STD, clip_indices, clip_starts, decode_array, make_loader,
+                           prepare_batch, scan_dataset, simplejpeg)
 from dfdetect.synthetic import make_synthetic_dataset
 
 T, STRIDE, HQ, LQ, BATCH = 10, 3, 224, 112, 12
@@ -46,7 +47,7 @@ class DecodeOnly(NaiveClips):
     def __getitem__(self, i):
         rec = self.records[i // self.clips]
         start = clip_starts(rec.n_frames, T, STRIDE, self.clips)[i % self.clips]
-        for j in clip_indices(rec.n_frames, T, STRIDE, start): decode_frame(rec.frames[j], HQ)
+        for j in clip_indices(rec.n_frames, T, STRIDE, start): decode_array(rec.frames[j], HQ)
         return dict(hq=torch.zeros(1))
 
 def config(data, workers=0, cache_dir=None):
@@ -104,7 +105,8 @@ def main():
         for name, make in loaders.items(): rates[name].append(clips_per_s(make(), normalise=name == "eval+norm"))
         rates[f"eval, {args.workers} workers"].append(clips_per_s(pooled))
     naive = rates["naive"]
-    print(f"machine: {cpu_model()}, nproc {os.cpu_count()}, torch {torch.__version__}, Pillow {Image.__version__}")
+    jpeg = f"simplejpeg {simplejpeg.__version__}" if simplejpeg else "no simplejpeg (PIL decodes)"
+    print(f"machine: {cpu_model()}, nproc {os.cpu_count()}, torch {torch.__version__}, Pillow {Image.__version__}, {jpeg}")
     print(f"load average before/after: {load_before} / {os.getloadavg()[0]:.1f}")
     print(f"scan_dataset: {scan_ms:.3f} ms per frame (header and end-marker checks)")
     print(f"clips of T={T} frames (stride {STRIDE}), HQ {HQ}px + LQ {LQ}px from 224x224 JPEGs, batch {BATCH}, "

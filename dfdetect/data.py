@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 import numpy as np, pandas as pd, torch
-from PIL import Image, ImageEnhance, ImageFilter, UnidentifiedImageError
+import torch.nn.functional as F
+from PIL import Image, ImageFilter, UnidentifiedImageError
 from torch.utils.data import DataLoader, Dataset, Sampler, default_collate
 from fastcore.script import call_parse, Param, store_true
 from .config import Config, ConfigError, DataConfig, load_config
@@ -19,13 +20,13 @@ from .synthetic import ensure_synthetic
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'LABELS', 'LABEL_NAMES', 'FrameInfo', 'DECODE_ERRORS', 'Listed', 'SPLIT_COLUMNS', 'SPLITS', 'MEAN_RGB',
-           'IMAGENET_MEAN', 'IMAGENET_STD', 'natural_key', 'identities_of', 'VideoRecord', 'Problem', 'DataError',
-           'inspect_frame', 'list_frames', 'scan_video', 'video_record', 'read_pairs', 'read_test_list', 'read_folders',
-           'DataScan', 'split_counts', 'scan_dataset', 'split_videos', 'read_split_file', 'load_split',
+           'GRAY_WEIGHTS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'natural_key', 'identities_of', 'VideoRecord', 'Problem',
+           'DataError', 'inspect_frame', 'list_frames', 'scan_video', 'video_record', 'read_pairs', 'read_test_list',
+           'read_folders', 'DataScan', 'split_counts', 'scan_dataset', 'split_videos', 'read_split_file', 'load_split',
            'records_for_split', 'split_summary', 'clip_stride', 'last_start', 'clip_indices', 'clip_starts',
-           'resize_square', 'decode_frame', 'downscale', 'jpeg_roundtrip', 'ClipAugmentation', 'sample_augmentation',
-           'frame_pair', 'apply_cutout', 'ClipDataset', 'ClipSampler', 'collate_clips', 'make_loader', 'normalize',
-           'prepare_batch', 'dfdetect_data']
+           'resize_square', 'decode_array', 'decode_frame', 'downscale', 'shrink_clip', 'jpeg_roundtrip', 'map_frames',
+           'ClipAugmentation', 'sample_augmentation', 'colour_matrix', 'clip_pair', 'frame_pair', 'apply_cutout',
+           'ClipDataset', 'ClipSampler', 'collate_clips', 'make_loader', 'normalize', 'prepare_batch', 'dfdetect_data']
 
 # %% ../nbs/01_data.ipynb #ded0c55e
 IMAGE_EXTS = (".jpg", ".jpeg", ".png")
@@ -549,6 +550,9 @@ def clip_starts(n_frames: int, length: int, stride: int, n_clips: int) -> np.nda
     return np.linspace(0, last_start(n_frames, length, stride), n_clips).round().astype(int)
 
 # %% ../nbs/01_data.ipynb #49243b46
+try: import simplejpeg  # optional: the fast JPEG decoder; PIL decodes everything without it
+except ImportError: simplejpeg = None
+
 def _cache_file(cache_dir, path, size) -> Path:
     st = os.stat(path)
     key = hashlib.sha1(f"{os.path.abspath(path)}|{st.st_size}|{st.st_mtime_ns}|{size}".encode()).hexdigest()
@@ -558,38 +562,69 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     if im.mode == "RGB": im.load(); return im
     return im.convert("RGB")
 
-def resize_square(im: Image.Image, size: int, box=None) -> Image.Image:
-    "`im` (or its region `box`, as fractions `(x0, y0, x1, y1)` of width and height) resized to `size`×`size`"
-    if box is None and im.size == (size, size): return im
-    w, h = im.size
-    region = None if box is None else (box[0] * w, box[1] * h, box[2] * w, box[3] * h)
-    return im.resize((size, size), Image.Resampling.BILINEAR, box=region)
+def _draft_factor(width, height, size) -> int:
+    "The JPEG scale-down factor (1, 2, 4 or 8) of PIL's `draft`: the largest that leaves at least `size` pixels"
+    return next((f for f in (8, 4, 2) if min(width // size, height // size) >= f), 1)
 
-def decode_frame(path, size: int, cache_dir=None) -> Image.Image:
-    "RGB frame of image file `path` for `size`-pixel output (JPEG draft decoding; with `cache_dir`, cached at `size`)"
+def _decode_jpeg(data: bytes, size: int, out: np.ndarray = None) -> Optional[np.ndarray]:
+    "RGB array of JPEG `data` decoded by simplejpeg as PIL's `draft` would scale it (into `out` if it fits), or None"
+    if simplejpeg is None or not data.startswith(b"\xff\xd8"): return None
+    try:
+        h, w, _, _ = simplejpeg.decode_jpeg_header(data)
+        f = _draft_factor(w, h, size)
+        h, w = -(-h // f), -(-w // f)
+        fits = out is not None and out.shape == (h, w, 3)
+        return simplejpeg.decode_jpeg(data, "rgb", min_height=h, min_width=w, buffer=out if fits else None)
+    except ValueError: return None  # CMYK, damaged, ...: PIL decodes it or says what is wrong
+
+def _decode_pil(data: bytes, size: int) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as im:
+        if im.format == "JPEG": im.draft("RGB", (size, size))
+        return np.array(_to_rgb(im))
+
+def resize_square(frame: np.ndarray, size: int, box=None) -> np.ndarray:
+    "uint8 `frame` (H, W, 3), or its region `box` (fractions `(x0, y0, x1, y1)` of width and height, rounded to pixels), resized to `size`×`size`"
+    h, w = frame.shape[:2]
+    if box is not None: frame = frame[round(box[1] * h):round(box[3] * h), round(box[0] * w):round(box[2] * w)]
+    if frame.shape[:2] == (size, size): return frame
+    x = torch.from_numpy(frame).permute(2, 0, 1).unsqueeze(0).contiguous(memory_format=torch.channels_last)  # torch's fast uint8 path
+    return F.interpolate(x, (size, size), mode="bilinear", antialias=True)[0].permute(1, 2, 0).numpy()
+
+def decode_array(path, size: int, cache_dir=None, out: np.ndarray = None) -> np.ndarray:
+    "RGB uint8 array (H, W, 3) of image file `path` for `size`-pixel output, decoded into `out` when its shape fits (with `cache_dir`: cached at `size`)"
     cached = _cache_file(cache_dir, path, size) if cache_dir else None
     if cached and cached.exists():
         data = np.fromfile(cached, np.uint8)
-        if data.size == size * size * 3: return Image.fromarray(data.reshape(size, size, 3))
-    with open(path, "rb") as f: data = f.read()  # one read: PIL parses headers faster from memory
-    with Image.open(io.BytesIO(data)) as im:
-        if im.format == "JPEG": im.draft("RGB", (size, size))
-        im = _to_rgb(im)
+        if data.size == size * size * 3: return data.reshape(size, size, 3)
+    with open(path, "rb") as f: data = f.read()  # one read: the decoders parse headers faster from memory
+    frame = _decode_jpeg(data, size, out)
+    if frame is None: frame = _decode_pil(data, size)
     if cached:
-        im = resize_square(im, size)
+        frame = resize_square(frame, size)
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-            np.asarray(im).tofile(tmp)
+            frame.tofile(tmp)
             os.replace(tmp, cached)
         except OSError as e: warnings.warn(f"cannot write to the frame cache data.cache_dir = {cache_dir!r} ({e}); frames are decoded instead")
-    return im
+    return frame
 
-# %% ../nbs/01_data.ipynb #c5173124
+def decode_frame(path, size: int, cache_dir=None) -> Image.Image:
+    "RGB frame of image file `path` for `size`-pixel output, as a PIL image (see `decode_array`)"
+    return Image.fromarray(decode_array(path, size, cache_dir))
+
+# %% ../nbs/01_data.ipynb #db8fa5d8
 def downscale(im: Image.Image, size: int) -> Image.Image:
     "`im` shrunk to `size`×`size`: box-filter averaging by the integer factor, bilinear for the rest"
     if (factor := min(im.size) // size) >= 2: im = im.reduce(factor)
     return im if im.size == (size, size) else im.resize((size, size), Image.Resampling.BILINEAR)
+
+def shrink_clip(frames: np.ndarray, size: int) -> np.ndarray:
+    "uint8 `frames` (T, H, W, 3) shrunk to `size`×`size`: a 2×2 box filter when H = W = 2×`size`, else `downscale`"
+    if frames.shape[1:3] != (2 * size, 2 * size):
+        return np.stack([np.asarray(downscale(Image.fromarray(f), size)) for f in frames])
+    x = torch.from_numpy(frames).permute(0, 3, 1, 2)  # channels-last: torch's fast uint8 path
+    return np.ascontiguousarray(F.interpolate(x, (size, size), mode="bilinear").permute(0, 2, 3, 1).numpy())
 
 def jpeg_roundtrip(im: Image.Image, quality: int) -> Image.Image:
     "`im` compressed as a JPEG of `quality` and decoded again"
@@ -597,6 +632,11 @@ def jpeg_roundtrip(im: Image.Image, quality: int) -> Image.Image:
     im.save(buf, "JPEG", quality=int(quality))
     out = Image.open(buf); out.load()
     return out
+
+def map_frames(frames: np.ndarray, fn) -> np.ndarray:
+    "uint8 `frames` (T, H, W, 3), each replaced in place by `fn` of it as a PIL image"
+    for t, f in enumerate(frames): frames[t] = np.asarray(fn(Image.fromarray(f)))
+    return frames
 
 # %% ../nbs/01_data.ipynb #38951d27
 MEAN_RGB = (124, 116, 104)  # the ImageNet mean as uint8: zero after normalisation
@@ -629,23 +669,39 @@ def sample_augmentation(rng: np.random.Generator) -> ClipAugmentation:
     return aug
 
 # %% ../nbs/01_data.ipynb #42ccba0f
-@functools.lru_cache(maxsize=64)  # made once per clip, used by each frame
-def _colour_lut(brightness, contrast) -> list:
-    v = (np.arange(256) * brightness - 128) * contrast + 128
-    return np.clip(np.rint(v), 0, 255).astype(np.uint8).tolist() * 3
+GRAY_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R 601-2 luma, as PIL's RGB to L conversion
+
+def colour_matrix(brightness: float, contrast: float, saturation: float) -> tuple:
+    "PIL `convert` matrix (12 numbers) of ×`brightness`, `contrast` around mid-gray, then a blend towards gray by `saturation`"
+    m = brightness * contrast * (saturation * np.eye(3) + (1 - saturation) * np.array(GRAY_WEIGHTS))
+    return tuple(float(v) for row in m for v in (*row, 128 * (1 - contrast)))
+
+def _frame_effects(aug: ClipAugmentation, size: int):
+    "The colour, blur and JPEG re-compression of `aug`, for frames of side `size`, as one function of a PIL frame (None: none drawn)"
+    steps = []
+    if (aug.brightness, aug.contrast, aug.saturation) != (1.0, 1.0, 1.0):
+        matrix = colour_matrix(aug.brightness, aug.contrast, aug.saturation)
+        steps.append(lambda im: im.convert("RGB", matrix))
+    if aug.blur: steps.append(lambda im: im.filter(ImageFilter.BoxBlur(aug.blur * size)))
+    if aug.jpeg_quality: steps.append(lambda im: jpeg_roundtrip(im, aug.jpeg_quality))
+    def apply(im):
+        for step in steps: im = step(im)
+        return im
+    return apply if steps else None
+
+def clip_pair(hq: np.ndarray, lq_size: int, aug: ClipAugmentation = None, lq_jpeg_quality: int = None) -> tuple:
+    "`(hq, lq)`: uint8 HQ frames `hq` (T, H, W, 3) with `aug` applied (but its crop, see `resize_square`, and cutout), and the LQ frames made from them"
+    if aug and aug.flip: hq = torch.from_numpy(hq).flip(2).numpy()
+    if aug and (effects := _frame_effects(aug, hq.shape[2])): map_frames(hq, effects)
+    lq = shrink_clip(hq, lq_size)
+    if lq_jpeg_quality: map_frames(lq, lambda im: jpeg_roundtrip(im, lq_jpeg_quality))
+    return hq, lq
 
 def frame_pair(im: Image.Image, hq_size: int, lq_size: int, aug: ClipAugmentation = None, lq_jpeg_quality: int = None) -> tuple:
-    "HQ and LQ frames made from decoded frame `im`, with `aug` applied (all but its cutout, see `apply_cutout`)"
-    hq = resize_square(im, hq_size, aug.crop if aug else None)
-    if aug:
-        if aug.flip: hq = hq.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-        if (aug.brightness, aug.contrast) != (1.0, 1.0): hq = hq.point(_colour_lut(aug.brightness, aug.contrast))
-        if aug.saturation != 1.0: hq = ImageEnhance.Color(hq).enhance(aug.saturation)
-        if aug.blur: hq = hq.filter(ImageFilter.BoxBlur(aug.blur * hq_size))
-        if aug.jpeg_quality: hq = jpeg_roundtrip(hq, aug.jpeg_quality)
-    lq = downscale(hq, lq_size)
-    if lq_jpeg_quality: lq = jpeg_roundtrip(lq, lq_jpeg_quality)
-    return hq, lq
+    "HQ and LQ PIL frames made from decoded frame `im`, with `aug` applied (all but its cutout, see `apply_cutout`)"
+    hq = resize_square(np.array(_to_rgb(im)), hq_size, aug.crop if aug else None)
+    hq, lq = clip_pair(hq[None], lq_size, aug, lq_jpeg_quality)
+    return Image.fromarray(hq[0]), Image.fromarray(lq[0])
 
 def apply_cutout(frames: np.ndarray, box) -> np.ndarray:
     "Fill the rectangle `box` (fractions of the side) of every frame of uint8 `frames` (T, H, W, 3) with `MEAN_RGB`"
@@ -690,28 +746,30 @@ class ClipDataset(Dataset):
         return int(key), self._rng
 
     def _load_clip(self, rec, indices, aug):
-        d = self.cfg
+        d, crop = self.cfg, aug.crop if aug else None
         hq = np.empty((len(indices), d.hq_size, d.hq_size, 3), np.uint8)
-        lq = np.empty((len(indices), d.lq_size, d.lq_size, 3), np.uint8)
-        made, used = {}, []
+        first, used = {}, []
         for t, i in enumerate(indices):
-            if i not in made:  # short videos repeat frames: decode each once
-                im, j = self._read_frame(rec, int(i))
-                made[i] = (*frame_pair(im, d.hq_size, d.lq_size, aug, d.lq_jpeg_quality), j)
-            hq[t], lq[t], j = made[i]
+            if i in first:  # short videos repeat frames: decode each once
+                hq[t] = hq[first[i]]; used.append(used[first[i]])
+                continue
+            first[i] = t
+            frame, j = self._read_frame(rec, int(i), out=None if crop else hq[t])
+            if not np.may_share_memory(frame, hq): hq[t] = resize_square(frame, d.hq_size, crop)
             used.append(j)
+        hq, lq = clip_pair(hq, d.lq_size, aug, d.lq_jpeg_quality)
         if aug and aug.cutout: apply_cutout(hq, aug.cutout); apply_cutout(lq, aug.cutout)
         return torch.from_numpy(hq).permute(0, 3, 1, 2), torch.from_numpy(lq).permute(0, 3, 1, 2), used
 
-    def _read_frame(self, rec, i):
-        "Decoded frame `i` of `rec`, or the nearest decodable one"
+    def _read_frame(self, rec, i, out=None):
+        "Decoded frame `i` of `rec` (into `out` when it fits), or the nearest decodable one"
         for j in _nearest_first(i, rec.n_frames):
             path = rec.frames[j]
             if path in self._bad: continue
-            try: return decode_frame(path, self.cfg.hq_size, self.cfg.cache_dir), j
+            try: return decode_array(path, self.cfg.hq_size, self.cfg.cache_dir, out), j
             except DECODE_ERRORS as e: self._report(path, f"cannot be decoded ({e}): a neighbouring frame is used instead")
         self._report(rec.path, "no frame of this video can be decoded: gray frames are used instead")
-        return Image.new("RGB", (self.cfg.hq_size,) * 2, MEAN_RGB), i
+        return np.full((self.cfg.hq_size, self.cfg.hq_size, 3), MEAN_RGB, np.uint8), i
 
     def _report(self, path, what):
         if path in self._bad: return

@@ -1,26 +1,28 @@
 """Cost of the detector: parameters, GMACs per clip, and forward (CPU) or training-step (CUDA) time.
 
-Each configuration is timed side by side with a plain implementation of the same model, with the same weights, in the
-same run, alternating the two: the ConvLSTM computed as written in the paper (one convolution over [x, h] at every
-step) instead of dfdetect's (the input convolution for all frames at once, only the hidden one per step), fp32,
-contiguous (not channels-last) memory. The machine is shared and noisy, so compare the ratios. Usage:
+Each configuration is timed side by side, in the same run and alternating the two, with a plain implementation of the
+same model with the same weights: the ConvLSTM as written in the paper (one convolution over [x, h] at every step)
+instead of dfdetect's (the input convolution once for all frames, only the hidden one in the loop), in contiguous
+memory (no channels-last). Both sides run in fp32, or both under autocast with --amp. On CUDA the peak memory of a
+training step is measured for each side alone on the GPU. The machine is shared and noisy: compare the ratios. Usage:
 
     python benchmarks/bench_model.py [--repeats 5] [--batch 1]                      # CPU forward, eval mode
     python benchmarks/bench_model.py --device cuda --amp --batch 12 [--repeats 10]  # CUDA training step, AMP
     ... [--set model.gradient_checkpointing=true]                                   # any config key
 """
 import argparse, copy, os, platform, statistics, time
+from functools import partial
 import torch
 import torch.nn.functional as F
 from torch import nn
 from dfdetect.config import load_config
 from dfdetect.model import ConvLSTMLayer, build_model, model_summary
 
-CONFIGS = {  # name: overrides of the seed's defaults (B4 224 px + B0 112 px, T=10, ConvLSTM [256, 128])
-    "seed defaults (frame_diff)": [],
-    "frame_diff + projection 256": ["model.convlstm_input_channels=256"],
-    "seed architecture (no frame_diff)": ["model.frame_diff=false"],
-    "no frame_diff + projection 256": ["model.frame_diff=false", "model.convlstm_input_channels=256"],
+CONFIGS = {  # key: (description, overrides of the defaults: B4 224 px + B0 112 px, T=10, ConvLSTM [256, 128])
+    "default": ("defaults (frame_diff, no projection)", []),
+    "projected": ("frame_diff + projection to 256", ["model.convlstm_input_channels=256"]),
+    "seed": ("seed architecture (no frame_diff, no projection)", ["model.frame_diff=false"]),
+    "seed-projected": ("no frame_diff + projection to 256", ["model.frame_diff=false", "model.convlstm_input_channels=256"]),
 }
 
 class StepByStepConvLSTMLayer(nn.Module):
@@ -53,9 +55,10 @@ def reference_model(model):
 def settle_norms(model, hq, lq):
     "Set BatchNorm running statistics to those of one batch: a fresh model's eval-mode activations would vanish"
     norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    momenta = [m.momentum for m in norms]
     for m in norms: m.reset_running_stats(); m.momentum = None  # cumulative average of the one batch
     with torch.no_grad(): model.train()(hq, lq)
-    for m in norms: m.momentum = 0.01
+    for m, momentum in zip(norms, momenta): m.momentum = momentum
     return model.eval()
 
 def clips(cfg, batch, device):
@@ -68,53 +71,62 @@ def clips(cfg, batch, device):
 def sync(device):
     if device.type == "cuda": torch.cuda.synchronize(device)
 
-def forward_seconds(model, hq, lq, device):
-    "Seconds of one eval-mode forward pass"
-    with torch.inference_mode():
-        sync(device); start = time.perf_counter()
-        model(hq, lq)
-        sync(device)
-    return time.perf_counter() - start
-
-def train_step_seconds(model, optimizer, scaler, hq, lq, device, amp_dtype):
-    "Seconds of one training step (forward, BCE loss, backward, optimizer step)"
-    labels = torch.arange(len(hq), device=device) % 2
+def seconds(f, device):
+    "Seconds that `f()` takes on `device`"
     sync(device); start = time.perf_counter()
-    with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-        loss = F.binary_cross_entropy_with_logits(model(hq, lq).float(), labels.float())
-    optimizer.zero_grad(set_to_none=True)
-    scaler.scale(loss).backward()
-    scaler.step(optimizer); scaler.update()
+    f()
     sync(device)
     return time.perf_counter() - start
 
-def peak_gib(device):
-    return torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else float("nan")
+def forward(model, hq, lq):
+    with torch.inference_mode(): model(hq, lq)
+
+def trainer(model, device, amp_dtype):
+    "A function doing one training step of `model` (forward, BCE loss, backward, Adam step) on a batch"
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), 1e-4)
+    scaler = torch.amp.GradScaler(device.type, enabled=amp_dtype == torch.float16)
+    def step(hq, lq):
+        labels = (torch.arange(len(hq), device=device) % 2).float()
+        with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+            loss = F.binary_cross_entropy_with_logits(model(hq, lq).float(), labels)
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer); scaler.update()
+    return step
+
+def peak_training_gib(model, hq, lq, device, amp_dtype):
+    "Peak GPU memory of a training step with only `model` (and its optimizer state) on the GPU"
+    step = trainer(model.to(device), device, amp_dtype)
+    step(hq, lq)  # allocates the optimizer state
+    torch.cuda.reset_peak_memory_stats(device)
+    step(hq, lq)
+    peak = torch.cuda.max_memory_allocated(device) / 2**30
+    del step
+    model.zero_grad(set_to_none=True); model.cpu(); torch.cuda.empty_cache()
+    return peak
 
 def bench(name, overrides, args, device, amp_dtype):
     cfg = load_config(None, ["model.pretrained=false", *overrides, *args.set])
     summary = model_summary(cfg)
     torch.manual_seed(0)
-    ours = build_model(cfg.model).to(device)
     hq, lq = clips(cfg, args.batch, device)
-    ref = reference_model(settle_norms(ours, hq, lq))
-    with torch.inference_mode(): diff = (ours(hq, lq) - ref(hq, lq)).abs().max().item()
-    sides = dict(ours=ours, reference=ref)
-    times, peaks = {k: [] for k in sides}, {}
-    if args.train:
-        steps = {k: (m.train(), torch.optim.Adam(m.parameters(), 1e-4)) for k, m in sides.items()}
-        scaler = torch.amp.GradScaler(device.type, enabled=amp_dtype == torch.float16)
+    ours = settle_norms(build_model(cfg.model).to(device), hq, lq).cpu()
+    sides = dict(ours=ours, reference=reference_model(ours))
+    peaks = {k: peak_training_gib(m, hq, lq, device, amp_dtype) for k, m in sides.items()} if device.type == "cuda" else {}
+    for m in sides.values(): m.to(device).eval()
+    with torch.inference_mode(): diff = (ours(hq, lq) - sides["reference"](hq, lq)).abs().max().item()
+    runs = {k: trainer(m, device, amp_dtype) if args.train else partial(forward, m) for k, m in sides.items()}
+    times = {k: [] for k in sides}
     for r in range(args.repeats + 1):  # the first round warms up and is not counted
-        for side, model in sides.items():
-            if device.type == "cuda": torch.cuda.reset_peak_memory_stats(device)
-            if args.train: s = train_step_seconds(model, steps[side][1], scaler, hq, lq, device, amp_dtype)
-            else: s = forward_seconds(model, hq, lq, device)
-            if r: times[side].append(s); peaks[side] = peak_gib(device)
+        for side, run in runs.items():
+            s = seconds(lambda: run(hq, lq), device)
+            if r: times[side].append(s)
     t, t_ref = statistics.median(times["ours"]) / args.batch, statistics.median(times["reference"]) / args.batch
     total = summary.loc["total"]
     row = (f"| {name} | {total.params / 1e6:.1f} M | {total.gmac:.2f} | {summary.gmac['HQ temporal']:.2f} | "
            f"{1000 * t:.0f} ms | {1000 * t_ref:.0f} ms | {t_ref / t:.2f}x |")
-    if device.type == "cuda": row += f" {peaks['ours']:.1f} GiB | {peaks['reference']:.1f} GiB |"
+    if peaks: row += f" {peaks['ours']:.1f} GiB | {peaks['reference']:.1f} GiB |"
     print(row + f" <!-- max |logit difference| {diff:.1e} -->", flush=True)
 
 if __name__ == "__main__":
@@ -141,7 +153,7 @@ if __name__ == "__main__":
           f"{'AMP ' + str(amp_dtype) if amp_dtype else 'fp32'}, {args.repeats} timed rounds per side, "
           f"overrides {args.set or 'none'}\n")
     header = "| configuration | params | GMAC/clip | of which HQ temporal | ours per clip | reference per clip | speed-up |"
-    if device.type == "cuda": header += " peak ours | peak reference |"
+    if device.type == "cuda": header += " peak training memory, ours | reference |"
     print(header + "\n" + "|---" * (header.count("|") - 1) + "|")
-    for name in args.only or CONFIGS: bench(name, CONFIGS[name], args, device, amp_dtype)
+    for key in args.only or CONFIGS: bench(*CONFIGS[key], args, device, amp_dtype)
     print(f"\nload average {os.getloadavg()[0]:.1f} at the end")

@@ -276,13 +276,13 @@ DEMO_OVERRIDES = {
              "hq_size": 64, "lq_size": 32, "eval_clips": 2},
     "training": {"batch_size": 8, "learning_rate": 1e-3, "epochs": 12, "early_stop_patience": 4,
                  "num_workers": 2, "use_amp": False},
-    "model": {"hq_backbone": "efficientnet-b0", "lq_backbone": "efficientnet-b0", "convlstm_filters": [32, 16],
+    "model": {"hq_backbone": "efficientnet-tiny", "lq_backbone": "efficientnet-tiny", "convlstm_filters": [32, 16],
               "fusion_dim": 64, "classifier_hidden": [32, 16], "pretrained": False},
     "evaluation": {"clips_per_video": 4},
     "paths": {"best_model": "checkpoints/demo/best_model.pth", "last_model": "checkpoints/demo/last_model.pth",
               "training_log": "logs/demo/training_log.csv", "split_file": "splits/demo_split.csv",
               "results_dir": "results/demo"},
-    "synthetic": {"enabled": True, "n_videos": 200, "n_frames": 24, "frame_size": 64, "difficulty": 0.3},
+    "synthetic": {"enabled": True, "n_videos": 200, "n_frames": 24, "frame_size": 64, "difficulty": 0.15},
 }
 
 def demo_config(overrides=()) -> Config:

@@ -104,18 +104,23 @@ def _axes(ax, figsize=(4.5, 4)):
 
 def _both_classes(labels) -> bool: return len(set(np.asarray(labels).tolist()) & {0, 1}) == 2
 
+def _curve(ax, x, y, label, chance, xlabel, ylabel, title, legend_loc):
+    "A curve in the unit square with a dashed chance line `chance` ((xs, ys)), labelled axes and a legend"
+    ax = _axes(ax)
+    ax.plot(x, y, label=label)
+    ax.plot(*chance, ls="--", c="grey", lw=1, label="chance")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title, xlim=(0, 1), ylim=(0, 1.02))
+    ax.legend(loc=legend_loc)
+    return ax.figure
+
 def plot_roc(labels, # 1 = fake, 0 = real
              scores, # fake probabilities
              ax=None, # matplotlib axes to draw on
             ):
     "ROC curve with its area"
     fpr, tpr, _ = skm.roc_curve(labels, scores)
-    ax = _axes(ax)
-    ax.plot(fpr, tpr, label=f"AUC-ROC = {skm.auc(fpr, tpr):.3f}")
-    ax.plot([0, 1], [0, 1], ls="--", c="grey", lw=1)
-    ax.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC curve", xlim=(0, 1), ylim=(0, 1.02))
-    ax.legend(loc="lower right")
-    return ax.figure
+    return _curve(ax, fpr, tpr, f"AUC-ROC = {skm.auc(fpr, tpr):.3f}", ([0, 1], [0, 1]),
+                  "false positive rate", "true positive rate", "ROC curve", "lower right")
 
 def plot_pr(labels, # 1 = fake, 0 = real
             scores, # fake probabilities
@@ -123,12 +128,9 @@ def plot_pr(labels, # 1 = fake, 0 = real
            ):
     "Precision-recall curve (fake is the positive class) with the share of fakes as the chance level"
     precision, recall, _ = skm.precision_recall_curve(labels, scores)
-    ax = _axes(ax)
-    ax.plot(recall, precision, label=f"PR-AUC (average precision) = {skm.average_precision_score(labels, scores):.3f}")
-    ax.axhline(np.mean(np.asarray(labels) == 1), ls="--", c="grey", lw=1, label="chance")
-    ax.set(xlabel="recall", ylabel="precision", title="Precision-recall curve", xlim=(0, 1), ylim=(0, 1.02))
-    ax.legend(loc="lower left")
-    return ax.figure
+    fakes = np.mean(np.asarray(labels) == 1)
+    return _curve(ax, recall, precision, f"PR-AUC (average precision) = {skm.average_precision_score(labels, scores):.3f}",
+                  ([0, 1], [fakes, fakes]), "recall", "precision", "Precision-recall curve", "lower left")
 
 def plot_confusion(labels, # 1 = fake, 0 = real
                    predictions, # predicted labels

@@ -22,9 +22,10 @@ from .config import BACKBONES, Config, ConfigError, ModelConfig, load_config
 
 # %% auto #0
 __all__ = ['TINY', 'OFFLINE_ENV', 'FUSIONS', 'PARTS', 'efficientnet_backbone', 'n_params', 'WeightsError', 'weights_file',
-           'weights_dirs', 'find_weights', 'load_weights', 'SpatialStream', 'ConvLSTMLayer', 'ConvLSTM',
-           'frame_differences', 'TemporalStream', 'AttentionFusion', 'ConcatFusion', 'GatedFusion', 'MultiheadFusion',
-           'classifier', 'DualStreamDetector', 'build_model', 'model_summary', 'format_summary', 'dfdetect_summary']
+           'weights_dirs', 'find_weights', 'load_weights', 'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer',
+           'ConvLSTM', 'frame_differences', 'TemporalStream', 'AttentionFusion', 'ConcatFusion', 'GatedFusion',
+           'MultiheadFusion', 'classifier', 'DualStreamDetector', 'build_model', 'model_summary', 'format_summary',
+           'dfdetect_summary']
 
 # %% ../nbs/03_model.ipynb #afe15492
 TINY = dict(width_coefficient=0.1, depth_coefficient=0.1)  # `efficientnet-tiny`: B0 at a tenth of its width and depth
@@ -117,6 +118,22 @@ def _running_stats_kept(module):
     finally:
         for m, (momentum, n) in zip(norms, saved): m.momentum = momentum; m.num_batches_tracked.copy_(n)
 
+@torch.no_grad()
+def calibrate_norms(net: EfficientNet,  # a randomly initialised backbone
+                    size=64,  # side of the noise frames
+                    n=8,  # number of noise frames
+                   ) -> EfficientNet:
+    "Set the BatchNorm running statistics of `net` to those of `n` noise frames; the global RNG is left as it was"
+    if net._conv_stem.weight.is_meta: return net  # a model built for its shapes only
+    norms = [m for m in net.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    momenta, training = [m.momentum for m in norms], net.training
+    for m in norms: m.reset_running_stats(); m.momentum = None  # a cumulative average: one batch sets the statistics
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        net.train().extract_features(torch.randn(n, 3, size, size))
+    for m, momentum in zip(norms, momenta): m.momentum = momentum
+    return net.train(training)
+
 def _checkpointed(block, x, drop_rate):
     "`block(x, drop_rate)` with its activations recomputed in the backward pass"
     calls = 0
@@ -138,6 +155,7 @@ class SpatialStream(nn.Module):
         super().__init__()
         self.net = efficientnet_backbone(name, bn_momentum=0.01 if weights else 0.1)
         if weights: load_weights(self.net, name, weights)
+        else: calibrate_norms(self.net)
         self.frozen, self.checkpointing, self.channels_last = frozen, checkpointing, channels_last
         self.channels = self.net._conv_head.out_channels
         if frozen: self.net.requires_grad_(False)

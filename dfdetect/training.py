@@ -25,9 +25,9 @@ __all__ = ['METRICS', 'LOG_COLUMNS', 'ROW_COLUMNS', 'roc_eer', 'binary_metrics',
            'atomic_write', 'save_checkpoint', 'load_checkpoint', 'config_diff', 'load_weights', 'EarlyStopping',
            'TrainingLog', 'select_device', 'amp_settings', 'autocast', 'cpu_threads', 'torch_threads',
            'seed_everything', 'rng_state', 'set_rng_state', 'balanced_weights', 'EpochSampler', 'DistInfo',
-           'init_distributed', 'all_gather_list', 'any_rank', 'LivePlot', 'TrainingError', 'class_counts',
-           'video_scores', 'thresholds_for', 'split_metrics', 'Trainer', 'train', 'load_model', 'summary_text',
-           'dfdetect_train']
+           'init_distributed', 'all_gather_list', 'sync_buffers', 'any_rank', 'LivePlot', 'TrainingError',
+           'class_counts', 'video_scores', 'thresholds_for', 'split_metrics', 'Trainer', 'train', 'load_model',
+           'summary_text', 'dfdetect_train']
 
 # %% ../nbs/04_training.ipynb #d10f4c5e
 def _both_classes(labels): return len(np.unique(labels)) == 2
@@ -326,6 +326,11 @@ def all_gather_list(items:list, info:DistInfo) -> list:
     dist.all_gather_object(parts, items)
     return [x for part in parts for x in part]
 
+def sync_buffers(model:nn.Module, info:DistInfo):
+    "Give every rank rank 0's buffers (BatchNorm statistics): each rank's last training forward updated its own"
+    if not info.distributed: return
+    for b in model.buffers(): dist.broadcast(b, 0)
+
 def any_rank(flag:bool, info:DistInfo) -> bool:
     "True on every rank when `flag` is true on some rank"
     if not info.distributed: return flag
@@ -522,6 +527,7 @@ def train_epoch(self:Trainer, epoch:int) -> list:
 def validate(self:Trainer, epoch:int) -> list:
     "Score this rank's share of the val videos; the clip rows of all ranks"
     model = _unwrap(self.model).eval()
+    sync_buffers(model, self.info)  # every rank scores with the model that rank 0 saves
     rows = []
     with torch.no_grad():
         for batch in tqdm(self.val_loader, desc=f"epoch {epoch} val", leave=False, disable=not self.show):

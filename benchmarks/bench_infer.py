@@ -5,6 +5,7 @@ The seed's default model (EfficientNet-B4 HQ 224 px + B0 LQ 112 px, T=10, ConvLS
 interleaved in the same run so that the shared machine's load hits both alike:
 
 - dfdetect: `dfdetect.evaluation.score_clips`: eval mode, `torch.inference_mode`, `evaluation.batch_size` clips per batch
+  (by default 16 on a GPU, 1 on the CPU)
   (and the config's AMP on a GPU);
 - reference: a straightforward loop: eval mode but autograd on (no `no_grad`), one clip per forward pass.
 
@@ -60,7 +61,8 @@ def main():
     p.add_argument("--videos", type=int, default=1, help="videos scored per repeat")
     p.add_argument("--frames", type=int, default=40, help="frames per video")
     p.add_argument("--clips", type=int, default=8, help="clips per video (evaluation.clips_per_video)")
-    p.add_argument("--batch-size", type=int, default=16, help="clips per batch (evaluation.batch_size)")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help="clips per batch (evaluation.batch_size); default: the config's, 16 on a GPU and 1 on the CPU")
     p.add_argument("--workers", type=int, default=0, help="DataLoader workers")
     p.add_argument("--repeats", type=int, default=3, help="timed repeats of each side (after one warm-up)")
     p.add_argument("--device", default="cpu", help="cpu, or cuda to time the GPU path")
@@ -84,7 +86,8 @@ def main():
     med = {k: statistics.median(v) for k, v in times.items()}
     ratio = statistics.median(r / d for r, d in zip(times["reference"], times["dfdetect"]))
     command = "python benchmarks/bench_infer.py " + " ".join(
-        f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if k != "out")
+        f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if k != "out" and v is not None)
+    batch = args.batch_size or (1 if device.type == "cpu" else 16)
     lines = [
         f"## Inference: seconds per video on the {device.type.upper()} (`benchmarks/bench_infer.py`)", "",
         f"Machine: {cpu_name()}, {os.cpu_count()} cores (`nproc`), device {device}, torch {torch.__version__} with "
@@ -96,7 +99,7 @@ def main():
         f"attention fusion, random weights); {args.clips} clips per video, {args.videos} videos of {args.frames} "
         f"frames (224 px JPEG) per repeat, {args.workers} loader workers, median of {args.repeats} repeats after a warm-up.", "",
         "| side | s/video (median) | all repeats (s/video) |", "|---|---|---|",
-        f"| dfdetect (`score_clips`: inference_mode, batch {args.batch_size}) | {med['dfdetect']:.2f} | "
+        f"| dfdetect (`score_clips`: inference_mode, batch {batch}) | {med['dfdetect']:.2f} | "
         f"{', '.join(f'{t:.2f}' for t in times['dfdetect'])} |",
         f"| reference (autograd on, 1 clip per forward) | {med['reference']:.2f} | "
         f"{', '.join(f'{t:.2f}' for t in times['reference'])} |", "",

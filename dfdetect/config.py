@@ -94,7 +94,7 @@ class EvaluationConfig:
     aggregate: Literal["mean", "median", "max"] = "mean"  # how clip probabilities make the video score
     threshold: float = field(default=0.5, metadata=_range(0, 1))  # decision threshold on the fake probability
     threshold_mode: Literal["fixed", "eer", "max_f1"] = "fixed"  # fixed, or chosen on the validation split
-    batch_size: int = field(default=16, metadata=_range(1))  # clips per inference batch
+    batch_size: Optional[int] = field(default=None, metadata=_range(1))  # clips per inference batch; null: 16 on a GPU, 1 on the CPU (faster there)
 
 @dataclass
 class PathsConfig:

@@ -803,11 +803,12 @@ def collate_clips(items: list) -> dict:
     return {**batch, "hq": batch["hq"].permute(0, 1, 4, 2, 3), "lq": batch["lq"].permute(0, 1, 4, 2, 3)}
 
 def make_loader(records, cfg: Config, train: bool, sampler=None, clips_per_video: int = None, batch_size: int = None) -> DataLoader:
-    "DataLoader of `ClipDataset` batches with the config's workers and pinned memory (batch size: training or evaluation's)"
+    "DataLoader of `ClipDataset` batches with the config's workers and pinned memory (batch size: training's, or evaluation's if set)"
     t = cfg.training
     ds = ClipDataset(records, cfg.data, train, clips_per_video, cfg.seed)
     if train: sampler = ClipSampler(len(ds), sampler, cfg.seed)
-    return DataLoader(ds, batch_size=batch_size or (t.batch_size if train else cfg.evaluation.batch_size), sampler=sampler,
+    eval_batch = cfg.evaluation.batch_size or t.batch_size
+    return DataLoader(ds, batch_size=batch_size or (t.batch_size if train else eval_batch), sampler=sampler,
                       num_workers=t.num_workers, pin_memory=t.pin_memory and torch.cuda.is_available(),
                       persistent_workers=t.persistent_workers and t.num_workers > 0, collate_fn=collate_clips)
 

@@ -217,11 +217,12 @@ def score_clips(model: torch.nn.Module, # the detector, on `device`
                 cfg: Config, # its config: the data section cuts the clips
                 records: list, # `VideoRecord`s of the videos to score
                 clips_per_video: int, # evenly spaced clips per video
-                batch_size: int, # clips per forward pass
+                batch_size: int | None, # clips per forward pass; None: 16 on a GPU, 1 on the CPU
                 device: torch.device,
                 progress: bool = False, # show a progress bar
                ) -> pd.DataFrame:
     "Probability of fake for each clip of each video: one row per clip (video, label, path, clip, prob)"
+    batch_size = batch_size or (1 if device.type == "cpu" else 16)
     loader = make_loader(records, cfg, train=False, clips_per_video=clips_per_video, batch_size=batch_size)
     model.eval()
     rows = []
@@ -474,7 +475,7 @@ def dfdetect_infer(
     aggregate: str = None, # mean, median or max of the clip probabilities (evaluation.aggregate)
     threshold: float = None, # a fixed decision threshold, e.g. 0.7 (evaluation.threshold)
     threshold_mode: str = None, # fixed, or eer / max_f1 as chosen on the validation split (evaluation.threshold_mode)
-    batch_size: int = None, # clips per forward pass (evaluation.batch_size)
+    batch_size: int = None, # clips per forward pass (evaluation.batch_size; default 16 on a GPU, 1 on the CPU)
     device: str = "auto", # auto (the GPU if there is one), cpu, cuda, cuda:1
     set: Param("config override key=value, e.g. --set data.real_path=D:/real; repeatable", str, nargs="+", action="append") = None,
     no_plots: bool = False, # do not write the PNG plots

@@ -1,0 +1,24 @@
+"Assemble BENCHMARKS.md from benchmarks/results_*.md: `python tools/make_benchmarks.py` from the repository root"
+from pathlib import Path
+import re
+root = Path(__file__).resolve().parent.parent
+order = ['loader', 'synthetic', 'model', 'training', 'evaluation']
+head = """# Benchmarks
+
+Performance of dfdetect, measured by the scripts in `benchmarks/`. Each section gives the machine, the command,
+the figures and a reference measured side by side in the same run. The development machine (2 AMD EPYC cores,
+no GPU) was at times shared with other jobs; each section says how loaded it was. Read the medians and the
+ratios to the reference. No GPU machine has been lent to this project yet; GPU figures (AMP step time, peak
+memory at batch 12, T=10, inference s/video) are still to be measured with
+`benchmarks/bench_model.py --device cuda --amp` and `benchmarks/bench_infer.py --device cuda`.
+
+"""
+parts = [head]
+for name in order:
+    p = root/'benchmarks'/f'results_{name}.md'
+    if not p.exists(): continue
+    text = p.read_text()
+    text = re.sub(r'^(#+) ', lambda m: '#' + m.group(1) + ' ', text, flags=re.M)  # demote headings
+    parts.append(text.strip() + '\n\n')
+(root/'BENCHMARKS.md').write_text(''.join(parts).rstrip() + '\n')
+print('ok', [n for n in order if (root/'benchmarks'/f'results_{n}.md').exists()])

@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 from dfdetect.config import Config
 from dfdetect.data import make_loader, prepare_batch, scan_dataset
-from dfdetect.evaluation import score_clips
+from dfdetect.evaluation import inference_batch_size, score_clips
 from dfdetect.model import build_model
 from dfdetect.synthetic import make_synthetic_dataset
 
@@ -87,7 +87,7 @@ def main():
     ratio = statistics.median(r / d for r, d in zip(times["reference"], times["dfdetect"]))
     command = "python benchmarks/bench_infer.py " + " ".join(
         f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if k != "out" and v is not None)
-    batch = args.batch_size or (1 if device.type == "cpu" else 16)
+    batch = inference_batch_size(args.batch_size, device)
     lines = [
         f"## Inference: seconds per video on the {device.type.upper()} (`benchmarks/bench_infer.py`)", "",
         f"Machine: {cpu_name()}, {os.cpu_count()} cores (`nproc`), device {device}, torch {torch.__version__} with "

@@ -803,7 +803,7 @@ def collate_clips(items: list) -> dict:
     return {**batch, "hq": batch["hq"].permute(0, 1, 4, 2, 3), "lq": batch["lq"].permute(0, 1, 4, 2, 3)}
 
 def make_loader(records, cfg: Config, train: bool, sampler=None, clips_per_video: int = None, batch_size: int = None) -> DataLoader:
-    "DataLoader of `ClipDataset` batches with the config's workers and pinned memory (batch size: training's, or evaluation's if set)"
+    "DataLoader of `ClipDataset` batches with the config's workers and pinned memory (batch size: `training.batch_size`; for evaluation `evaluation.batch_size` if set)"
     t = cfg.training
     ds = ClipDataset(records, cfg.data, train, clips_per_video, cfg.seed)
     if train: sampler = ClipSampler(len(ds), sampler, cfg.seed)

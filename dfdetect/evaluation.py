@@ -23,9 +23,9 @@ from .training import CheckpointError, amp_settings, atomic_write, autocast, bin
 # %% auto #0
 __all__ = ['AGGREGATES', 'PREDICTION_COLUMNS', 'aggregate_scores', 'video_predictions', 'write_predictions', 'read_predictions',
            'evaluation_metrics', 'write_metrics', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_score_hist',
-           'plot_training_log', 'save_plots', 'score_clips', 'Member', 'score_ensemble', 'EvaluationError',
-           'load_members', 'resolve_threshold', 'select_videos', 'evaluate', 'score_video', 'write_results',
-           'metrics_summary', 'dfdetect_infer']
+           'plot_training_log', 'save_plots', 'inference_batch_size', 'score_clips', 'Member', 'score_ensemble',
+           'EvaluationError', 'load_members', 'resolve_threshold', 'select_videos', 'evaluate', 'score_video',
+           'write_results', 'metrics_summary', 'dfdetect_infer']
 
 # %% ../nbs/05_evaluation.ipynb #1ae61a23
 AGGREGATES = {"mean": np.mean, "median": np.median, "max": np.max}
@@ -213,6 +213,12 @@ def save_plots(preds: pd.DataFrame, # one row per video (`video_predictions`)
     return written
 
 # %% ../nbs/05_evaluation.ipynb #612c7719
+def inference_batch_size(batch_size: int | None, # `evaluation.batch_size`
+                         device: torch.device,
+                        ) -> int:
+    "Clips per forward pass: `batch_size` if set, else 16 on a GPU and 1 on the CPU (where bigger batches are slower)"
+    return batch_size or (1 if device.type == "cpu" else 16)
+
 def score_clips(model: torch.nn.Module, # the detector, on `device`
                 cfg: Config, # its config: the data section cuts the clips
                 records: list, # `VideoRecord`s of the videos to score
@@ -222,8 +228,8 @@ def score_clips(model: torch.nn.Module, # the detector, on `device`
                 progress: bool = False, # show a progress bar
                ) -> pd.DataFrame:
     "Probability of fake for each clip of each video: one row per clip (video, label, path, clip, prob)"
-    batch_size = batch_size or (1 if device.type == "cpu" else 16)
-    loader = make_loader(records, cfg, train=False, clips_per_video=clips_per_video, batch_size=batch_size)
+    loader = make_loader(records, cfg, train=False, clips_per_video=clips_per_video,
+                         batch_size=inference_batch_size(batch_size, device))
     model.eval()
     rows = []
     amp_dtype, _ = amp_settings(cfg.training.use_amp, cfg.training.amp_dtype, device)

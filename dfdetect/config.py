@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal, Optional, Union, get_args, get_origin, get_type_hints
 import yaml
+from .core import UserError
 
 # %% auto #0
 __all__ = ['BACKBONES', 'DEMO_OVERRIDES', 'DataConfig', 'TrainingConfig', 'OptimizationConfig', 'ModelConfig', 'EvaluationConfig',
@@ -36,9 +37,9 @@ class DataConfig:
     lq_size: int = field(default=112, metadata=_range(8))  # side of the LQ frames (downscaled from the same frames)
     lq_jpeg_quality: Optional[int] = field(default=None, metadata=_range(1, 100))  # re-compress LQ frames as JPEG at this quality; null: no
     val_split: float = field(default=0.15, metadata=_range(0, 1, True, True))  # share of videos held out for validation
-    eval_clips: int = field(default=4, metadata=_range(1))  # evenly spaced clips per video for validation
     min_frames: int = field(default=1, metadata=_range(1))  # videos with fewer usable frames count as bad input
     on_bad_input: Literal["skip", "fail"] = "skip"  # bad frames or videos: skip and report them, or fail at scan time
+    identity_pattern: Optional[str] = None  # regular expression whose matches in a video name are its identities; null: Celeb-DF, FaceForensics++ or the name
     augment: bool = True  # clip-consistent training augmentation
     cache_dir: Optional[str] = None  # folder for a decoded-frame cache; null: no cache
 
@@ -59,6 +60,7 @@ class TrainingConfig:
     balance: Literal["none", "pos_weight", "sampler"] = "pos_weight"  # class-imbalance handling
     device: str = "auto"  # `auto`, `cpu`, `cuda`, `cuda:1`, ...
     resume: bool = False  # continue from `paths.last_model`
+    overwrite: bool = False  # start afresh even where `paths.*` hold another run's checkpoints or log (they are replaced)
 
 @dataclass
 class OptimizationConfig:
@@ -132,7 +134,7 @@ class Config:
         return dataclasses.asdict(self)
 
 # %% ../nbs/00_config.ipynb #66bc245f
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     "An invalid configuration: the message names the source, the key and the value"
 
 def _fail(source, key, value, why):
@@ -186,6 +188,9 @@ def _check_range(value, meta, source, key):
             _fail(source, key, value, "is out of range: must be " + " and ".join(s for s in (lo_s, hi_s) if s))
 
 # %% ../nbs/00_config.ipynb #232c9039
+_REMOVED = {"data.eval_clips": "validation now scores evaluation.clips_per_video clips per video, as evaluation does, "
+                               "so that the thresholds chosen on it hold: set that key instead"}
+
 def _build(cls, d, source, prefix=""):
     "Instance of dataclass `cls` from dict `d`, every key checked"
     if not isinstance(d, dict): _fail(source, prefix.rstrip(".") or "<top level>", d, "must be a mapping of keys to values")
@@ -193,6 +198,7 @@ def _build(cls, d, source, prefix=""):
     kwargs = {}
     for k, v in d.items():
         key = prefix + str(k)
+        if key in _REMOVED: raise ConfigError(f"{source}: {key} is no longer a key: {_REMOVED[key]}")
         if k not in known:
             close = difflib.get_close_matches(str(k), known, n=1)
             hint = f" (did you mean '{prefix}{close[0]}'?)" if close else f"; known keys: {', '.join(known)}"
@@ -273,7 +279,7 @@ def save_config(cfg: Config, path) -> Path:
 DEMO_OVERRIDES = {
     "data": {"real_path": "data/demo/real", "fake_path": "data/demo/fake",
              "training_pairs": "data/demo/training_pairs.csv", "sequence_length": 6, "frame_skip": 2,
-             "hq_size": 64, "lq_size": 32, "eval_clips": 2},
+             "hq_size": 64, "lq_size": 32, "test_list": "data/demo/List_of_testing_videos.txt"},
     "training": {"batch_size": 8, "learning_rate": 1e-3, "epochs": 12, "early_stop_patience": 4,
                  "num_workers": 2, "use_amp": False},
     "model": {"hq_backbone": "efficientnet-tiny", "lq_backbone": "efficientnet-tiny", "convlstm_filters": [32, 16],

@@ -14,15 +14,15 @@ import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
 from PIL import Image, ImageFilter, UnidentifiedImageError
 from torch.utils.data import DataLoader, Dataset, Sampler, default_collate
-from fastcore.script import call_parse, Param, store_true
 from .config import Config, ConfigError, DataConfig, load_config
+from .core import LABEL_NAMES, LABELS, UserError, script, write_csv_atomic
 from .synthetic import ensure_synthetic
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'LABELS', 'LABEL_NAMES', 'FrameInfo', 'DECODE_ERRORS', 'Listed', 'SPLIT_COLUMNS', 'SPLITS', 'MEAN_RGB',
-           'GRAY_WEIGHTS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'natural_key', 'identities_of', 'VideoRecord', 'Problem',
-           'DataError', 'inspect_frame', 'list_frames', 'scan_video', 'video_record', 'read_pairs', 'read_test_list',
-           'read_folders', 'DataScan', 'split_counts', 'scan_dataset', 'split_videos', 'read_split_file', 'load_split',
+__all__ = ['IMAGE_EXTS', 'FrameInfo', 'DECODE_ERRORS', 'Listed', 'SPLIT_COLUMNS', 'SPLITS', 'MEAN_RGB', 'GRAY_WEIGHTS',
+           'IMAGENET_MEAN', 'IMAGENET_STD', 'natural_key', 'identities_of', 'VideoRecord', 'Problem', 'DataError',
+           'inspect_frame', 'list_frames', 'scan_video', 'video_record', 'read_pairs', 'read_test_list', 'read_folders',
+           'DataScan', 'split_counts', 'scan_dataset', 'split_videos', 'read_split_file', 'load_split',
            'records_for_split', 'split_summary', 'clip_stride', 'last_start', 'clip_indices', 'clip_starts',
            'resize_square', 'decode_array', 'decode_frame', 'downscale', 'shrink_clip', 'jpeg_roundtrip', 'map_frames',
            'ClipAugmentation', 'sample_augmentation', 'colour_matrix', 'clip_pair', 'frame_pair', 'apply_cutout',
@@ -30,8 +30,6 @@ __all__ = ['IMAGE_EXTS', 'LABELS', 'LABEL_NAMES', 'FrameInfo', 'DECODE_ERRORS', 
 
 # %% ../nbs/01_data.ipynb #ded0c55e
 IMAGE_EXTS = (".jpg", ".jpeg", ".png")
-LABELS = {"real": 0, "fake": 1}
-LABEL_NAMES = {0: "real", 1: "fake", -1: "unknown"}
 
 def natural_key(name: str) -> list:
     "Sort key that orders the numbers inside `name` by value: `frame_2` before `frame_10`"
@@ -70,7 +68,7 @@ class Problem:
     what: str
     def __str__(self): return f"{self.path}: {self.what}"
 
-class DataError(ValueError):
+class DataError(UserError, ValueError):
     "Unusable data: the message names the files or keys at fault and what to do"
 
 # %% ../nbs/01_data.ipynb #633f8dd6
@@ -475,12 +473,6 @@ def _split_differences(saved: pd.DataFrame, current: pd.DataFrame) -> str:
            (relabeled, "with another label"), (both[fixed.to_numpy()], "now pinned or listed for testing")]
     return "; ".join(f"{len(names)} video(s) {what} ({some(names)})" for names, what in out if len(names))
 
-def _write_atomic(df: pd.DataFrame, path: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    df.to_csv(tmp, index=False)
-    os.replace(tmp, path)
-
 # %% ../nbs/01_data.ipynb #c946be80
 def load_split(cfg: Config, scan: DataScan = None, resplit: bool = False) -> pd.DataFrame:
     "The split table of `cfg`'s data: reused from `paths.split_file` when it fits the data, else made and written"
@@ -496,7 +488,7 @@ def load_split(cfg: Config, scan: DataScan = None, resplit: bool = False) -> pd.
     split = split_videos(scan.records, cfg.data.val_split, cfg.seed)
     df = current.assign(split=current.video.map(split))
     _check_sides(df)
-    _write_atomic(df, path)
+    write_csv_atomic(df, path)
     return df
 
 def _check_sides(df):
@@ -719,9 +711,9 @@ def _nearest_first(i, n):
 
 class ClipDataset(Dataset):
     "Clips of `records` as uint8 HQ/LQ tensors: one random augmented clip per video in training, evenly spaced clips otherwise"
-    def __init__(self, records, data_cfg: DataConfig, train: bool, clips_per_video: int = None, seed: int = 0):
+    def __init__(self, records, data_cfg: DataConfig, train: bool, clips_per_video: int = 1, seed: int = 0):
         self.records, self.cfg, self.train, self.seed = list(records), data_cfg, train, seed
-        self.clips_per_video = clips_per_video or (1 if train else data_cfg.eval_clips)
+        self.clips_per_video = 1 if train else clips_per_video
         self.problems, self._bad = [], set()
         self._rng = np.random.default_rng(seed % 2**64)
 
@@ -803,14 +795,16 @@ def collate_clips(items: list) -> dict:
     return {**batch, "hq": batch["hq"].permute(0, 1, 4, 2, 3), "lq": batch["lq"].permute(0, 1, 4, 2, 3)}
 
 def make_loader(records, cfg: Config, train: bool, sampler=None, clips_per_video: int = None, batch_size: int = None) -> DataLoader:
-    "DataLoader of `ClipDataset` batches with the config's workers and pinned memory (batch size: `training.batch_size`; for evaluation `evaluation.batch_size` if set)"
+    """DataLoader of `ClipDataset` batches with the config's workers and pinned memory: in training one clip per video and
+    `training.batch_size`; in evaluation `clips_per_video` (default `evaluation.clips_per_video`) and `evaluation.batch_size` if set"""
     t = cfg.training
-    ds = ClipDataset(records, cfg.data, train, clips_per_video, cfg.seed)
+    ds = ClipDataset(records, cfg.data, train, clips_per_video or cfg.evaluation.clips_per_video, cfg.seed)
     if train: sampler = ClipSampler(len(ds), sampler, cfg.seed)
     eval_batch = cfg.evaluation.batch_size or t.batch_size
     return DataLoader(ds, batch_size=batch_size or (t.batch_size if train else eval_batch), sampler=sampler,
                       num_workers=t.num_workers, pin_memory=t.pin_memory and torch.cuda.is_available(),
-                      persistent_workers=t.persistent_workers and t.num_workers > 0, collate_fn=collate_clips)
+                      persistent_workers=t.persistent_workers and t.num_workers > 0, collate_fn=collate_clips,
+                      generator=torch.Generator().manual_seed(cfg.seed))  # worker seeds from here, not from the global stream
 
 # %% ../nbs/01_data.ipynb #a8215988
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -838,26 +832,22 @@ def prepare_batch(batch: dict, device, channels_last: bool = False) -> tuple:
 # %% ../nbs/01_data.ipynb #0cc31c5a
 def _write_problems(problems, split_file) -> Path:
     path = Path(split_file).with_name(Path(split_file).stem + "_problems.csv")
-    _write_atomic(pd.DataFrame([dataclasses.asdict(p) for p in problems], columns=["path", "what"]), path)
-    return path
+    return write_csv_atomic(pd.DataFrame([dataclasses.asdict(p) for p in problems], columns=["path", "what"]), path)
 
-@call_parse
+@script
 def dfdetect_data(
     config: str = None,  # YAML config file (the keys of configs/defaults.yaml); default: the built-in defaults
-    set: Param("Set a config key, e.g. --set data.val_split=0.2 (several: --set a=1 b=2, or --set a=1 --set b=2)",
-               str, nargs="+", action="extend") = None,
-    resplit: store_true = False,  # Make a new split even if paths.split_file exists (overwrites it)
-    verify: store_true = False,  # Decode every frame in full (slower; also finds damage inside files)
+    set: list[str] = None,  # set config keys, e.g. --set data.val_split=0.2 (several: --set a=1 b=2, or --set a=1 --set b=2)
+    resplit: bool = False,  # make a new split even if paths.split_file exists (overwrites it)
+    verify: bool = False,  # decode every frame in full (slower; also finds damage inside files)
 ):
     "Check a dataset of face-frame videos, print a summary, and write its identity-grouped train/val/test split"
-    try:
-        cfg = load_config(config, set or ())
-        ensure_synthetic(cfg)
-        scan = scan_dataset(cfg, verify=verify)
-        print(scan.summary())
-        if scan.problems: print(f"all problems: {_write_problems(scan.problems, cfg.paths.split_file)}")
-        reused = Path(cfg.paths.split_file).exists() and not resplit
-        df = load_split(cfg, scan, resplit)
-    except (ConfigError, DataError, FileExistsError) as e: raise SystemExit(f"dfdetect_data: error: {e}") from None
+    cfg = load_config(config, set or ())
+    ensure_synthetic(cfg)
+    scan = scan_dataset(cfg, verify=verify)
+    print(scan.summary())
+    if scan.problems: print(f"all problems: {_write_problems(scan.problems, cfg.paths.split_file)}")
+    reused = Path(cfg.paths.split_file).exists() and not resplit
+    df = load_split(cfg, scan, resplit)
     print(split_summary(df, cfg.data.val_split))
     print(f"split {'reused from' if reused else 'written to'} {cfg.paths.split_file}")

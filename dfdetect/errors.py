@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 from PIL import Image
+from .core import LABEL_NAMES, atomic_write, write_text_atomic
 from .data import ClipDataset, DataError, prepare_batch, video_record
 
 # %% auto #0
@@ -113,12 +114,10 @@ def error_view(row, # a predictions row (an error, or any video)
                 lq_overlay=overlay_heatmap(lq_frames, cam["lq_cam"][0].cpu().numpy()))
 
 # %% ../nbs/06_error_analysis.ipynb #87e03489
-_LABELS = {1: "fake", 0: "real", -1: "unknown"}
-
 def view_facts(view: dict) -> dict:
     "The facts of `view` as short strings, in display order"
     hq_w, lq_w = view["stream_weights"]
-    return {"video": view["video"], "error": view["kind"] or "-", "label": _LABELS[view["label"]],
+    return {"video": view["video"], "error": view["kind"] or "-", "label": LABEL_NAMES[view["label"]],
             "video score": f"{view['score']:.4f}", "clip": f"{view['clip']} of {len(view['clip_scores'])}",
             "clip score (this model)": f"{view['clip_prob']:.4f}", "stream weights": f"HQ {hq_w:.3f}, LQ {lq_w:.3f}",
             "frames": " ".join(map(str, view["frames"])),
@@ -161,13 +160,12 @@ def save_view(view: dict, # an `error_view`
     path = Path(path)
     if path.suffix.lower() not in (".png", ".html"): raise ValueError(f"{path}: a view is saved as .png or .html")
     png = _png(view_figure(view))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".png": path.write_bytes(png)
+    if path.suffix.lower() == ".png": atomic_write(path, lambda f: f.write(png))
     else:
         title = html.escape(f"{view['kind'] or 'video'}: {view['video']}, clip {view['clip']}")
-        path.write_text(f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{title}</title></head><body>\n<h2>{title}</h2>\n"
+        write_text_atomic(path, f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{title}</title></head><body>\n<h2>{title}</h2>\n"
                         f"{facts_html(view)}\n<img src='data:image/png;base64,{base64.b64encode(png).decode()}' "
-                        f"style='max-width:100%'>\n</body></html>\n", encoding="utf-8")
+                        f"style='max-width:100%'>\n</body></html>\n")
     return path
 
 # %% ../nbs/06_error_analysis.ipynb #44c2df06

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import json, math, sys, warnings
 from dataclasses import dataclass
-from functools import wraps
+from typing import Literal
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt, seaborn as sns
@@ -14,30 +14,19 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from sklearn import metrics as skm
 from tqdm.auto import tqdm
-from fastcore.script import Param, anno_parser
 from .config import Config, ConfigError, apply_overrides, config_from_dict
+from .core import UsageError, UserError, atomic_write, script
 from .data import DataError, make_loader, prepare_batch, read_split_file, read_test_list, scan_dataset, scan_video
-from .data import split_videos, video_record
-from .training import CheckpointError, amp_settings, atomic_write, autocast, binary_metrics, load_model, select_device
+from .data import video_record
+from .training import AGGREGATES, CheckpointError, aggregate_scores, amp_settings, autocast, binary_metrics, load_model
+from .training import select_device
 
 # %% auto #0
-__all__ = ['AGGREGATES', 'PREDICTION_COLUMNS', 'aggregate_scores', 'video_predictions', 'write_predictions', 'read_predictions',
-           'evaluation_metrics', 'write_metrics', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_score_hist',
-           'plot_training_log', 'save_plots', 'inference_batch_size', 'score_clips', 'Member', 'score_ensemble',
-           'EvaluationError', 'load_members', 'resolve_threshold', 'select_videos', 'evaluate', 'score_video',
-           'write_results', 'metrics_summary', 'dfdetect_infer']
-
-# %% ../nbs/05_evaluation.ipynb #1ae61a23
-AGGREGATES = {"mean": np.mean, "median": np.median, "max": np.max}
-
-def aggregate_scores(probs, # probabilities of the clips of one video
-                     how: str = "mean", # `mean`, `median` or `max`
-                    ) -> float:
-    "The video score from the probabilities of its clips"
-    if how not in AGGREGATES: raise ValueError(f"evaluation.aggregate = {how!r}: expected one of {', '.join(AGGREGATES)}")
-    probs = np.asarray(probs, dtype=float)
-    if probs.size == 0: raise ValueError("no clip scores to aggregate")
-    return float(AGGREGATES[how](probs))
+__all__ = ['PREDICTION_COLUMNS', 'video_predictions', 'write_predictions', 'read_predictions', 'evaluation_metrics',
+           'write_metrics', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_score_hist', 'plot_training_log',
+           'save_plots', 'inference_batch_size', 'score_clips', 'Member', 'score_ensemble', 'EvaluationError',
+           'load_members', 'resolve_threshold', 'select_videos', 'evaluate', 'score_video', 'write_results',
+           'metrics_summary', 'report_test', 'dfdetect_infer']
 
 # %% ../nbs/05_evaluation.ipynb #8b89eacc
 PREDICTION_COLUMNS = ["video", "label", "score", "prediction", "n_clips", "clip_scores", "path"]
@@ -261,7 +250,7 @@ def score_ensemble(members: list, # `Member`s
     return pd.concat(tables).groupby(["video", "label", "path", "clip"], as_index=False, sort=True)["prob"].mean()
 
 # %% ../nbs/05_evaluation.ipynb #986b8a59
-class EvaluationError(ValueError):
+class EvaluationError(UserError, ValueError):
     "A problem with what was asked of the evaluation: the message says what and what to do"
 
 def load_members(paths, # checkpoint files; several make an ensemble
@@ -310,22 +299,25 @@ def _listed_videos(cfg: Config) -> tuple:
         if record: records.append(record)
     return records, problems, f"the test list {path}"
 
-def _training_splits(cfg: Config, records: list, listed: bool) -> tuple:
+def _training_splits(cfg: Config, listed: bool) -> tuple:
     "The split of each video when the model of `cfg` was trained (video -> split), and where it comes from"
     path = Path(cfg.paths.split_file)
     if path.is_file():
         saved = read_split_file(path)
         return dict(zip(saved["video"], saved["split"])), f"split file {path}"
     if listed: return {}, f"split file {path} not found: cannot check that no listed video was used in training"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # training warned already about what this split holds
-        return split_videos(records, cfg.data.val_split, cfg.seed), (f"split file {path} not found: split made again "
-                                                                     f"from data.val_split and seed {cfg.seed}")
+    raise DataError(f"paths.split_file = {str(path)!r}: file not found (working directory: {Path.cwd()}); it holds the split "
+                    "the model was trained with, which says what is held out. Point paths.split_file at it "
+                    "(--set paths.split_file=...), or evaluate a test list (--test-list) or every video (--all-videos)")
+
+_OPTIMISTIC = ("these are validation figures, not held-out ones: the same videos chose the best epoch (and an eer or max_f1 "
+               "threshold), so they are optimistic; for held-out figures give test videos (data.test_list, or rows with split "
+               "test in the pairs CSV)")
 
 def select_videos(cfgs: list, # the configs of the models (one, or an ensemble's)
                   all_videos: bool = False, # every video, training videos included
                  ) -> tuple:
-    "The `VideoRecord`s to evaluate, sorted by name, and a sentence that says which they are and why"
+    "The `VideoRecord`s to evaluate, sorted by name, a sentence that says which they are and why, and the set: `test`, `validation` or `all`"
     cfg, listed = cfgs[0], bool(cfgs[0].data.test_list)
     if listed: records, problems, source = _listed_videos(cfg)
     else:
@@ -334,27 +326,27 @@ def select_videos(cfgs: list, # the configs of the models (one, or an ensemble's
     if problems and cfg.data.on_bad_input == "fail":
         raise DataError(f"data.on_bad_input is 'fail' and {source} has {len(problems)} problem(s):\n"
                         + "\n".join(f"  {p}" for p in problems) + "\nFix them, or use --set data.on_bad_input=skip")
-    splits, notes = zip(*(_training_splits(c, records, listed) for c in cfgs))
+    splits, notes = zip(*(_training_splits(c, listed) for c in cfgs))
     trained = {r.video for r in records if any(s.get(r.video) == "train" for s in splits)}
     models = f"all {len(cfgs)} models" if len(cfgs) > 1 else "the model"
+    tests = [r for r in records if r.split == "test" or any(s.get(r.video) == "test" for s in splits)]
     if all_videos:
-        chosen = records
+        chosen, which = records, "all"
         why = f"all {len(chosen)} videos of {source} (--all-videos)"
         if trained: why += f", {len(trained)} of them training videos of {models}: the figures are optimistic"
-    elif any(r.split == "test" for r in records):
-        tests = [r for r in records if r.split == "test"]
-        chosen = [r for r in tests if r.video not in trained]
-        why = f"the {len(chosen)} test videos of {source}"
+    elif tests:
+        chosen, which = [r for r in tests if r.video not in trained], "test"
+        why = f"the {len(chosen)} held-out test videos of {source}"
         if len(chosen) < len(tests): why += f"; {len(tests) - len(chosen)} test video(s) left out: {models} trained on them"
     else:
-        chosen = [r for r in records if all(s.get(r.video, "val") == "val" for s in splits)]
+        chosen, which = [r for r in records if all(s.get(r.video, "val") == "val" for s in splits)], "validation"
         unseen = sum(any(r.video not in s for s in splits) for r in chosen)
-        why = (f"the {len(chosen)} validation videos of {source}, held out from training by {models}"
-               + (f" ({unseen} of them unknown to the split)" if unseen else ""))
+        why = (f"the {len(chosen)} validation videos of {source}"
+               + (f" ({unseen} of them unknown to the split)" if unseen else "") + f"; {_OPTIMISTIC}")
     why += f" (splits: {'; '.join(dict.fromkeys(notes))})"
     if problems: why += f"; {len(problems)} bad videos or frames left out (data.on_bad_input: skip), e.g. {problems[0]}"
     if not chosen: raise EvaluationError(f"no video to evaluate: {why}. Evaluate a test list (--test-list) or every video (--all-videos)")
-    return sorted(chosen, key=lambda r: r.video), why
+    return sorted(chosen, key=lambda r: r.video), why, which
 
 # %% ../nbs/05_evaluation.ipynb #8e63f7dd
 def evaluate(members: list, # `Member`s: one model or an ensemble
@@ -362,6 +354,7 @@ def evaluate(members: list, # `Member`s: one model or an ensemble
              device: torch.device,
              selection: str = "", # which videos these are and why, for `metrics.json`
              progress: bool = False, # show progress bars
+             evaluated_set: str = None, # `test`, `validation` or `all` (`select_videos`), for `metrics.json`
             ) -> tuple:
     "(predictions, clip scores, metrics) of `records` scored by `members`"
     ev = members[0].cfg.evaluation
@@ -370,7 +363,7 @@ def evaluate(members: list, # `Member`s: one model or an ensemble
     preds = video_predictions(clips, ev.aggregate, threshold)
     metrics = evaluation_metrics(preds, clips, threshold)
     metrics.update(threshold=threshold, threshold_mode=ev.threshold_mode, threshold_note=threshold_note,
-                   aggregate=ev.aggregate, clips_per_video=ev.clips_per_video, evaluated=selection,
+                   aggregate=ev.aggregate, clips_per_video=ev.clips_per_video, evaluated_set=evaluated_set, evaluated=selection,
                    checkpoints=[dict(path=m.path, epoch=m.checkpoint.get("epoch")) for m in members],
                    config=members[0].cfg.to_dict())
     return preds, clips, _jsonable(metrics)
@@ -404,32 +397,25 @@ def metrics_summary(metrics: dict) -> str:
                                   for key, name in [("accuracy", "accuracy"), ("auc_roc", "AUC-ROC"), ("pr_auc", "PR-AUC"),
                                                     ("precision", "precision"), ("recall", "recall"), ("f1", "F1"), ("eer", "EER")])
     c = metrics["counts"]
-    head = f"{c['videos']} videos ({c['real']} real, {c['fake']} fake), threshold {metrics['threshold']:.4f} ({metrics['threshold_note']})"
+    kind = {"test": "held-out test", "validation": "validation (optimistic)", "all": "all"}.get(metrics.get("evaluated_set"), "")
+    head = f"{c['videos']} {kind} videos ({c['real']} real, {c['fake']} fake), threshold {metrics['threshold']:.4f} ({metrics['threshold_note']})"
     if "accuracy" not in metrics: return head + "\nno labelled video: no metrics"
     return f"{head}\nvideo level: {line(metrics)}\nclip level:  {line(metrics['clip_level'])}"
 
-# %% ../nbs/05_evaluation.ipynb #9fdddd90
-def _underscored(arg: str) -> str:
-    "`--test-pairs=x` as `--test_pairs=x`, the spelling of the parameter name; other arguments unchanged"
-    if not arg.startswith("--"): return arg
-    flag, eq, value = arg.partition("=")
-    return "--" + flag[2:].replace("-", "_") + eq + value
-
-def _cli(func):
-    "fastcore's `call_parse` for a console script, that also accepts dashed flags (`--test-pairs` for `--test_pairs`)"
-    @wraps(func)
-    def _f(*args, **kwargs):
-        if args or kwargs: return func(*args, **kwargs)
-        parsed = vars(anno_parser(func).parse_args([_underscored(a) for a in sys.argv[1:]]))
-        for k in ("pdb", "xtra"): parsed.pop(k, None)
-        return func(**parsed)
-    return _f
-
-def _flatten(values) -> list:
-    "A list of strings from a string, a list, or the lists of lists that repeated `append` flags give"
-    if values is None: return []
-    if isinstance(values, (str, Path)): return [str(values)]
-    return [str(v) for vs in values for v in _flatten(vs)]
+# %% ../nbs/05_evaluation.ipynb #6d0accad
+def report_test(cfg: Config, # a finished run's config
+                device: torch.device,
+                progress: bool = False, # show progress bars
+               ) -> str:
+    "Evaluate the best checkpoint of `cfg`'s run on its held-out test videos and write the results; what to print"
+    members = load_members([cfg.paths.best_model], device=device)
+    records, why, which = select_videos([members[0].cfg])
+    if which != "test":
+        return ("no held-out test videos (data.test_list, or rows with split test in the pairs CSV): the validation "
+                "figures above are the only ones, and they are optimistic")
+    preds, _, metrics = evaluate(members, records, device, why, progress, which)
+    files = write_results(preds, metrics, cfg.paths.results_dir, cfg.paths.training_log)
+    return f"test set: {why}\n{metrics_summary(metrics)}\nwrote {', '.join(map(str, files))}"
 
 # %% ../nbs/05_evaluation.ipynb #2ba64924
 _OPTION_KEYS = dict(test_pairs="data.training_pairs", test_list="data.test_list", real_path="data.real_path",
@@ -442,6 +428,8 @@ def _option_overrides(options: dict) -> list:
     out = [f"{_OPTION_KEYS[name]}={json.dumps(str(value) if isinstance(value, Path) else value)}"
            for name, value in options.items() if value is not None]
     if options.get("threshold") is not None: out.append('evaluation.threshold_mode="fixed"')
+    if options.get("test_pairs") is not None and options.get("test_list") is None:
+        out.append("data.test_list=null")  # the pairs CSV chosen on the command line, not the checkpoint's test list
     return out
 
 def _verdict(row: dict, aggregate: str) -> str:
@@ -455,22 +443,19 @@ def _infer(checkpoints, video_dir, all_videos, device, overrides, plots, progres
     if video_dir is not None:
         print(_verdict(score_video(members, video_dir, device), members[0].cfg.evaluation.aggregate))
         return
-    records, why = select_videos([m.cfg for m in members], all_videos)
+    records, why, which = select_videos([m.cfg for m in members], all_videos)
     print(f"evaluating {why}")
-    preds, _, metrics = evaluate(members, records, device, why, progress)
+    preds, _, metrics = evaluate(members, records, device, why, progress, which)
     cfg = members[0].cfg
     files = write_results(preds, metrics, cfg.paths.results_dir, cfg.paths.training_log, plots)
     print(metrics_summary(metrics))
     print("wrote " + ", ".join(map(str, files)))
 
 # %% ../nbs/05_evaluation.ipynb #a41ff2ed
-_USER_ERRORS = (ConfigError, DataError, CheckpointError, EvaluationError, OSError)  # their messages name what is wrong
-
-@_cli
+@script
 def dfdetect_infer(
-    checkpoint: Param("checkpoint file(s); several (or the flag repeated) make an ensemble that averages probabilities",
-                      str, nargs="+", action="append") = None,
-    test_pairs: str = None, # pairs CSV of the videos, e.g. training_pairs.csv (data.training_pairs); its held-out split is evaluated
+    checkpoint: list[str], # checkpoint file(s); several (or the flag repeated) make an ensemble that averages probabilities
+    test_pairs: str = None, # pairs CSV of the videos, e.g. training_pairs.csv (data.training_pairs): its test videos are evaluated, else its validation videos
     test_list: str = None, # Celeb-DF List_of_testing_videos.txt, 1 = real (data.test_list); the listed videos are evaluated
     video_dir: str = None, # score this one video folder and print its score
     output_dir: str = None, # folder for predictions.csv, metrics.json and the plots (paths.results_dir)
@@ -478,25 +463,23 @@ def dfdetect_infer(
     real_path: str = None, # folder of the real videos (data.real_path)
     fake_path: str = None, # folder of the fake videos (data.fake_path)
     clips: int = None, # evenly spaced clips per video (evaluation.clips_per_video)
-    aggregate: str = None, # mean, median or max of the clip probabilities (evaluation.aggregate)
+    aggregate: Literal["mean", "median", "max"] = None, # how clip probabilities make the video score (evaluation.aggregate)
     threshold: float = None, # a fixed decision threshold, e.g. 0.7 (evaluation.threshold)
-    threshold_mode: str = None, # fixed, or eer / max_f1 as chosen on the validation split (evaluation.threshold_mode)
+    threshold_mode: Literal["fixed", "eer", "max_f1"] = None, # fixed, or as chosen on the validation split (evaluation.threshold_mode)
     batch_size: int = None, # clips per forward pass (evaluation.batch_size; default 16 on a GPU, 1 on the CPU)
     device: str = "auto", # auto (the GPU if there is one), cpu, cuda, cuda:1
-    set: Param("config override key=value, e.g. --set data.real_path=D:/real; repeatable", str, nargs="+", action="append") = None,
+    set: list[str] = None, # override config keys, e.g. --set data.real_path=D:/real (several, or repeated)
     no_plots: bool = False, # do not write the PNG plots
     quiet: bool = False, # no progress bars
 ):
-    "Evaluate a checkpoint (or an ensemble) on held-out videos or a test list, or score one video folder (flags: --test-pairs or --test_pairs)"
+    "Evaluate a checkpoint (or an ensemble) on held-out videos or a test list, or score one video folder"
+    if video_dir is not None and (test_pairs or test_list or all_videos):
+        raise UsageError("--video-dir scores one folder: leave out --test-pairs, --test-list and --all-videos")
+    if threshold is not None and threshold_mode not in (None, "fixed"):
+        raise UsageError("give either --threshold (a fixed threshold) or --threshold-mode, not both")
     options = dict(test_pairs=test_pairs, test_list=test_list, real_path=real_path, fake_path=fake_path, clips=clips,
                    aggregate=aggregate, threshold=threshold, threshold_mode=threshold_mode, batch_size=batch_size,
                    output_dir=output_dir)
-    try:
-        if video_dir is not None and (test_pairs or test_list or all_videos):
-            raise EvaluationError("--video-dir scores one folder: leave out --test-pairs, --test-list and --all-videos")
-        if threshold is not None and threshold_mode not in (None, "fixed"):
-            raise EvaluationError("give either --threshold (a fixed threshold) or --threshold-mode, not both")
-        _infer(_flatten(checkpoint), video_dir, all_videos, select_device(device),
-               _flatten(set) + _option_overrides(options), plots=not no_plots, progress=not quiet)
-    except _USER_ERRORS as e:
-        raise SystemExit(f"dfdetect_infer: {e}") from None
+    checkpoints = [checkpoint] if isinstance(checkpoint, (str, Path)) else list(checkpoint)
+    _infer(checkpoints, video_dir, all_videos, select_device(device), list(set or ()) + _option_overrides(options),
+           plots=not no_plots, progress=not quiet)

@@ -17,8 +17,8 @@ from torch.utils.checkpoint import checkpoint
 from torch.utils.flop_counter import FlopCounterMode
 from efficientnet_pytorch import EfficientNet
 from efficientnet_pytorch.utils import efficientnet, get_model_params, url_map
-from fastcore.script import Param, call_parse
 from .config import BACKBONES, Config, ConfigError, ModelConfig, load_config
+from .core import UserError, atomic_write, script
 
 # %% auto #0
 __all__ = ['TINY', 'OFFLINE_ENV', 'FUSIONS', 'PARTS', 'efficientnet_backbone', 'n_params', 'WeightsError', 'weights_file',
@@ -45,7 +45,7 @@ def n_params(module: nn.Module, trainable=False) -> int:
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable)
 
 # %% ../nbs/03_model.ipynb #99506409
-class WeightsError(RuntimeError):
+class WeightsError(UserError, RuntimeError):
     "Pretrained weights that cannot be had or do not fit; the message says what to do"
 
 OFFLINE_ENV = "DFDETECT_OFFLINE"  # set to 1 to never download weights
@@ -64,15 +64,9 @@ def weights_dirs(weights_dir=None,  # `model.weights_dir`
 
 # %% ../nbs/03_model.ipynb #b97e9aee
 def _download(url, dest: Path, timeout=15) -> Path:
-    "Download `url` to `dest`; a broken download leaves no file behind"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(dest.name + ".part")
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, open(part, "wb") as f:
-            shutil.copyfileobj(response, f)
-        part.replace(dest)
-    finally: part.unlink(missing_ok=True)
-    return dest
+    "Download `url` to `dest` through a temporary file of this process (`atomic_write`): a broken download leaves nothing behind"
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return atomic_write(dest, lambda f: shutil.copyfileobj(response, f))
 
 def find_weights(name: str,  # backbone name, e.g. `efficientnet-b4`
                  weights_dir=None,  # `model.weights_dir`, searched before the hub cache
@@ -383,12 +377,10 @@ def format_summary(cfg: Config) -> str:
             f"{m.convlstm_filters}, projection {m.convlstm_input_channels or 'none'}, frame_diff {m.frame_diff}; "
             f"fusion {m.fusion}\nparameters and GMACs (multiply-accumulates) per clip:\n{table}")
 
-@call_parse
+@script
 def dfdetect_summary(
     config:str=None,  # YAML config (default: the built-in defaults, as in configs/defaults.yaml)
-    set:Param("override a config key, e.g. --set model.hq_backbone=efficientnet-b0 (repeatable)", str,
-              nargs="+", action="extend")=None,
+    set:list[str]=None,  # override config keys, e.g. --set model.hq_backbone=efficientnet-b0 (several, or repeated)
 ):
     "Print the parameters and GMACs per clip of each part of the model that a config describes"
-    try: print(format_summary(load_config(config, set or ())))
-    except ConfigError as e: sys.exit(f"dfdetect_summary: {e}")
+    print(format_summary(load_config(config, set or ())))

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from PIL import Image
-from fastcore.script import Param, call_parse
-from .config import Config
+from .config import Config, ConfigError
+from .core import script, write_text_atomic
 
 # %% auto #0
 __all__ = ['Identity', 'random_identity', 'Scene', 'random_scene', 'render_video', 'make_synthetic_dataset', 'ensure_synthetic',
@@ -269,10 +269,10 @@ _KNOBS = {"n_videos": (lambda n: n >= 2, ">= 2"), "n_frames": (lambda n: n >= 1,
           "test_fraction": (lambda f: 0 <= f < 1, ">= 0 and < 1")}
 
 def _check_knobs(**knobs):
-    "Raise a `ValueError` naming the first knob out of its range"
+    "Raise a `ConfigError` naming the first knob out of its range"
     for name, value in knobs.items():
         ok, rule = _KNOBS[name]
-        if not ok(value): raise ValueError(f"synthetic data: {name} = {value!r} must be {rule}")
+        if not ok(value): raise ConfigError(f"synthetic data: {name} = {value!r} must be {rule}")
 
 def render_video(fake: bool, # a face-swapped video, or a real one
                  rng: np.random.Generator, # the source of all randomness (scene, and identities when not given)
@@ -324,13 +324,6 @@ def _save_video(frames, folder: Path, quality: int):
     folder.mkdir(parents=True)
     for i, frame in enumerate(frames): Image.fromarray(frame).save(folder / f"{i:04d}.jpg", quality=quality)
 
-def _write_text(path: Path, text: str):
-    "Write `text` to `path` atomically: a reader never sees a half-written file"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
-
 def _write_dataset(real_dir: Path, fake_dir: Path, pairs_csv: Path, test_list: Path,
                    n_videos, n_frames, frame_size, difficulty, seed, test_fraction):
     "Write the videos to `real_dir` and `fake_dir` (moved into place once complete), then the test list and the pairs CSV"
@@ -355,9 +348,9 @@ def _write_dataset(real_dir: Path, fake_dir: Path, pairs_csv: Path, test_list: P
         for final, tmp in partial.items(): tmp.rename(final)
     finally:
         for tmp in partial.values(): shutil.rmtree(tmp, ignore_errors=True)
-    _write_text(test_list, "".join(f"1 Celeb-real/{r['video']}.mp4\n" if r["label"] == "real" else
+    write_text_atomic(test_list, "".join(f"1 Celeb-real/{r['video']}.mp4\n" if r["label"] == "real" else
                                    f"0 Celeb-synthesis/{r['video']}.mp4\n" for r in rows if r["test"]))
-    _write_text(pairs_csv, "video,label,source\n" + "".join(f"{r['video']},{r['label']},{r['source']}\n" for r in rows))
+    write_text_atomic(pairs_csv, "video,label,source\n" + "".join(f"{r['video']},{r['label']},{r['source']}\n" for r in rows))
     return rows
 
 # %% ../nbs/02_synthetic.ipynb #4d3f551c
@@ -404,8 +397,8 @@ def ensure_synthetic(cfg: Config) -> bool:
     return True
 
 # %% ../nbs/02_synthetic.ipynb #ab543fde
-@call_parse
-def dfdetect_synth(out: Param("folder to write the dataset to (real/, fake/, training_pairs.csv, List_of_testing_videos.txt)", str, required=True) = None,
+@script
+def dfdetect_synth(out: str, # folder to write the dataset to (real/, fake/, training_pairs.csv, List_of_testing_videos.txt)
                    n_videos: int = 200, # number of videos, half real, half fake
                    seed: int = 0, # random seed: the same seed writes the same bytes
                    frames: int = 40, # frames per video
@@ -417,6 +410,5 @@ def dfdetect_synth(out: Param("folder to write the dataset to (real/, fake/, tra
     out = Path(out)
     paths = out / "real", out / "fake", out / "training_pairs.csv", out / "List_of_testing_videos.txt"
     start = time.time()
-    try: rows = _write_dataset(*paths, n_videos, frames, size, difficulty, seed, test_fraction)
-    except (ValueError, FileExistsError) as e: raise SystemExit(f"dfdetect_synth: {e}") from None
+    rows = _write_dataset(*paths, n_videos, frames, size, difficulty, seed, test_fraction)
     print(_summary(rows, *paths, time.time() - start))

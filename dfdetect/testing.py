@@ -20,7 +20,7 @@ def tiny_config(root, overrides=()) -> Config:
         "seed": 0,
         "data": {"real_path": str(root/"data/real"), "fake_path": str(root/"data/fake"),
                  "training_pairs": str(root/"data/training_pairs.csv"), "sequence_length": 4, "frame_skip": 1,
-                 "hq_size": 32, "lq_size": 16, "eval_clips": 2},
+                 "hq_size": 32, "lq_size": 16},
         "training": {"batch_size": 4, "learning_rate": 1e-3, "epochs": 2, "early_stop_patience": 2,
                      "num_workers": 0, "pin_memory": False, "persistent_workers": False, "use_amp": False,
                      "device": "cpu"},

@@ -12,22 +12,22 @@ import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as 
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 from fastcore.basics import patch
-from fastcore.script import Param, call_parse
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
 from tqdm.auto import tqdm
 from .config import Config, ConfigError, config_from_dict, demo_config, load_config
+from .core import UserError, atomic_write, run_if_script, script
 from .data import DataError, make_loader, prepare_batch, records_for_split, scan_dataset
 from .model import build_model
 from .synthetic import ensure_synthetic
 
 # %% auto #0
-__all__ = ['METRICS', 'LOG_COLUMNS', 'ROW_COLUMNS', 'roc_eer', 'binary_metrics', 'choose_threshold', 'CheckpointError',
-           'atomic_write', 'save_checkpoint', 'load_checkpoint', 'config_diff', 'load_weights', 'EarlyStopping',
+__all__ = ['METRICS', 'LOG_COLUMNS', 'AGGREGATES', 'ROW_COLUMNS', 'roc_eer', 'binary_metrics', 'choose_threshold',
+           'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'config_diff', 'load_weights', 'EarlyStopping',
            'TrainingLog', 'select_device', 'amp_settings', 'autocast', 'cpu_threads', 'torch_threads',
            'seed_everything', 'rng_state', 'set_rng_state', 'balanced_weights', 'EpochSampler', 'DistInfo',
            'init_distributed', 'all_gather_list', 'sync_buffers', 'any_rank', 'LivePlot', 'TrainingError',
-           'class_counts', 'video_scores', 'thresholds_for', 'split_metrics', 'Trainer', 'train', 'load_model',
-           'summary_text', 'dfdetect_train']
+           'class_counts', 'aggregate_scores', 'video_scores', 'thresholds_for', 'split_metrics', 'Trainer',
+           'run_outputs', 'check_outputs', 'train', 'load_model', 'summary_text', 'dfdetect_train']
 
 # %% ../nbs/04_training.ipynb #d10f4c5e
 def _both_classes(labels): return len(np.unique(labels)) == 2
@@ -84,36 +84,13 @@ def choose_threshold(labels, # 1 = fake, 0 = real
     return float(thresholds[int(np.argmax(f1[:-1]))])
 
 # %% ../nbs/04_training.ipynb #71c4ae7a
-class CheckpointError(RuntimeError):
+class CheckpointError(UserError, RuntimeError):
     "A checkpoint that is missing, unreadable, or does not fit the model"
-
-def _fsync_dir(folder):
-    if os.name != "posix": return  # Windows cannot open a folder; os.replace is durable enough there
-    fd = os.open(folder, os.O_RDONLY)
-    try: os.fsync(fd)
-    finally: os.close(fd)
-
-def atomic_write(path, write) -> Path:
-    "Call `write(file)` on a temporary file next to `path`, fsync it and rename it to `path`; no partial file is left on failure"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.time_ns()}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-    return path
 
 def save_checkpoint(state:dict, # plain data: tensors, dicts, lists, numbers, strings
                     path, # destination, e.g. `cfg.paths.last_model`
                    ) -> Path:
-    "Save `state` to `path` atomically"
+    "Save `state` to `path` atomically (`dfdetect.core.atomic_write`)"
     return atomic_write(path, lambda f: torch.save(state, f))
 
 # %% ../nbs/04_training.ipynb #9b5755c0
@@ -370,7 +347,7 @@ class LivePlot:
         else: self.handle.update(fig)
 
 # %% ../nbs/04_training.ipynb #8fee62ff
-class TrainingError(RuntimeError):
+class TrainingError(UserError, RuntimeError):
     "Training cannot go on; the message says where it stopped and what to do"
 
 def class_counts(records) -> dict:
@@ -378,10 +355,22 @@ def class_counts(records) -> dict:
     labels = [r.label for r in records]
     return dict(real=labels.count(0), fake=labels.count(1))
 
-def video_scores(rows) -> pd.DataFrame:
-    "One row per video (label, mean fake probability of its clips) from clip rows `(video, clip, label, prob, loss)`"
+AGGREGATES = {"mean": np.mean, "median": np.median, "max": np.max}
+
+def aggregate_scores(probs, # probabilities of the clips of one video
+                     how: str = "mean", # `mean`, `median` or `max` (`evaluation.aggregate`)
+                    ) -> float:
+    "The video score from the probabilities of its clips"
+    if how not in AGGREGATES: raise ValueError(f"evaluation.aggregate = {how!r}: expected one of {', '.join(AGGREGATES)}")
+    probs = np.asarray(probs, dtype=float)
+    if probs.size == 0: raise ValueError("no clip scores to aggregate")
+    return float(AGGREGATES[how](probs))
+
+def video_scores(rows, how: str = "mean") -> pd.DataFrame:
+    "One row per video (label, the `how` of its clips' fake probabilities) from clip rows `(video, clip, label, prob, loss)`"
     clips = pd.DataFrame(rows, columns=["video", "clip", "label", "prob", "loss"])
-    return clips.groupby("video", sort=True).agg(label=("label", "first"), prob=("prob", "mean")).reset_index()
+    g = clips.groupby("video", sort=True)
+    return pd.DataFrame({"label": g["label"].first(), "prob": g["prob"].agg(lambda p: aggregate_scores(p, how))}).reset_index()
 
 def thresholds_for(labels, probs, evaluation) -> dict:
     "The thresholds of every mode on these scores, and `value`: the one of `evaluation.threshold_mode`"
@@ -398,11 +387,12 @@ def _clip_rows(batch, logits, losses) -> list:
 
 def split_metrics(rows, # clip rows `(video, clip, label, prob, loss)`
                   threshold:float, # decision threshold
-                  by_video:bool, # score videos (mean clip probability) instead of clips
+                  by_video:bool, # score videos (the `how` of their clip probabilities) instead of clips
+                  how:str="mean", # `evaluation.aggregate`
                  ) -> tuple[dict, pd.DataFrame]:
     "`binary_metrics` plus the mean clip `loss`, and the scores they were computed on"
     clips = pd.DataFrame(rows, columns=ROW_COLUMNS)
-    scores = video_scores(rows) if by_video else clips
+    scores = video_scores(rows, how) if by_video else clips
     return dict(binary_metrics(scores["label"], scores["prob"], threshold), loss=float(clips["loss"].mean())), scores
 
 # %% ../nbs/04_training.ipynb #4055f8e2
@@ -432,7 +422,7 @@ class Trainer:
 def _build_model(self:Trainer, use_scaler:bool):
     cfg, t, o = self.cfg, self.cfg.training, self.cfg.optimization
     seed_everything(cfg.seed)
-    model = build_model(cfg.model).to(self.device)
+    model = _main_first(self.info, lambda: build_model(cfg.model)).to(self.device)  # rank 0 fetches missing weights, the others wait
     self.model = DDP(model, device_ids=[self.device] if self.device.type == "cuda" else None) if self.info.distributed else model
     optimizer = torch.optim.AdamW if t.optimizer == "adamw" else torch.optim.Adam
     self.optimizer = optimizer([p for p in model.parameters() if p.requires_grad], lr=t.learning_rate, weight_decay=t.weight_decay)
@@ -546,7 +536,7 @@ def run_epoch(self:Trainer, epoch:int) -> dict:
     train_rows, val_rows = self.train_epoch(epoch), self.validate(epoch)
     threshold = self.cfg.evaluation.threshold
     train_m, _ = split_metrics(train_rows, threshold, by_video=False)
-    val_m, videos = split_metrics(val_rows, threshold, by_video=True)
+    val_m, videos = split_metrics(val_rows, threshold, by_video=True, how=self.cfg.evaluation.aggregate)
     self.scheduler.step(val_m["loss"])
     improved = self.stopper.step(val_m["loss"], epoch)
     row = {"epoch": epoch, **{f"train_{k}": train_m[k] for k in METRICS}, **{f"val_{k}": val_m[k] for k in METRICS},
@@ -598,7 +588,9 @@ def fit(self:Trainer, resume:bool=False) -> dict:
     if resume: epoch = self.resume()
     else:
         epoch = 0
-        if self.info.main: self.log.start()
+        if self.info.main:  # a fresh run: an earlier run's files (see `check_outputs`) are replaced
+            for f in run_outputs(self.cfg): f.unlink()
+            self.log.start()
     if epoch >= self.cfg.training.epochs: self.say(f"epoch {epoch} of {self.cfg.training.epochs} is done: raise training.epochs to train further")
     with torch_threads(self.threads):
         while epoch < self.cfg.training.epochs and not self.stopper.should_stop:
@@ -619,13 +611,29 @@ def summary(self:Trainer, epoch:int) -> dict:
                 best=best[0] if best else {}, best_model=p.best_model, last_model=p.last_model, training_log=p.training_log)
 
 # %% ../nbs/04_training.ipynb #3c5c2d3c
+def run_outputs(cfg:Config) -> list[Path]:
+    "The files of an earlier run in `cfg.paths` (checkpoints and log) that a new run would replace"
+    p = cfg.paths
+    return [Path(f) for f in (p.best_model, p.last_model, p.training_log) if Path(f).exists()]
+
+def check_outputs(cfg:Config, resume:bool, overwrite:bool):
+    "Refuse to start a new run over another run's checkpoints or log, unless it resumes or overwrites them (`fit` removes them once the run is built)"
+    if resume or not (found := run_outputs(cfg)): return
+    if not overwrite:
+        raise TrainingError(f"{', '.join(map(str, found))} already hold(s) another run: --resume continues it, --overwrite "
+                            "(training.overwrite: true) starts afresh and replaces it, or set paths.best_model, "
+                            "paths.last_model and paths.training_log to another folder")
+
 def train(cfg:Config, # the run's config
           resume:bool|None=None, # continue from `paths.last_model`; None: `training.resume`
           quiet:bool=False, # no progress bars, epoch lines or live plot
+          overwrite:bool|None=None, # replace another run's checkpoints and log; None: `training.overwrite`
          ) -> dict:
     "Train the detector of `cfg`; a summary of the run (see `Trainer.summary`)"
+    resume = cfg.training.resume if resume is None else resume
+    check_outputs(cfg, resume, cfg.training.overwrite if overwrite is None else overwrite)
     trainer = Trainer(cfg, quiet)
-    try: return trainer.fit(cfg.training.resume if resume is None else resume)
+    try: return trainer.fit(resume)
     finally:
         if trainer.info.distributed: dist.destroy_process_group()
 
@@ -652,17 +660,22 @@ def summary_text(result:dict) -> str:
             f"checkpoints: {result['best_model']} (best), {result['last_model']} (last)\nlog: {result['training_log']}")
 
 # %% ../nbs/04_training.ipynb #241056e5
-@call_parse
+@script
 def dfdetect_train(config:str=None, # YAML config, e.g. configs/defaults.yaml; without it, the built-in demo (configs/demo.yaml)
-                   set:Param("override a config key, e.g. --set training.batch_size=8 (repeatable)", str, action="append")=None,
+                   set:list[str]=None, # override config keys, e.g. --set training.batch_size=8 (several, or repeated)
                    resume:bool=False, # continue from paths.last_model (like training.resume: true)
+                   overwrite:bool=False, # start afresh where paths.* hold another run's checkpoints and log (like training.overwrite: true)
                    quiet:bool=False, # no progress bars or per-epoch lines
                   ):
-    "Train the dual-stream deepfake video detector"
+    "Train the dual-stream deepfake video detector, then evaluate its best checkpoint on the held-out test videos"
     main = int(os.environ.get("RANK", 0)) == 0
-    try:
-        cfg = load_config(config, set or ()) if config else demo_config(set or ())
-        if main: ensure_synthetic(cfg)  # the other ranks wait for rank 0 when they join the process group
-        result = train(cfg, resume=resume or None, quiet=quiet)
-    except (ConfigError, DataError, CheckpointError, TrainingError, OSError) as e: sys.exit(f"dfdetect_train: {e}")
-    if main: print(summary_text(result))
+    cfg = load_config(config, set or ()) if config else demo_config(set or ())
+    if main: ensure_synthetic(cfg)  # the other ranks wait for rank 0 when they join the process group
+    result = train(cfg, resume=resume or None, quiet=quiet, overwrite=overwrite or None)
+    if not main: return
+    print(summary_text(result))
+    from dfdetect.evaluation import report_test  # evaluation builds on this module
+    print(report_test(cfg, select_device(cfg.training.device), progress=not quiet))
+
+# %% ../nbs/04_training.ipynb #72c860f1
+run_if_script(globals(), dfdetect_train)  # python -m dfdetect.training, as torchrun runs it

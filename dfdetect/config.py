@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_config.ipynb #f32c20f5
 from __future__ import annotations
-import dataclasses, difflib, math, types, typing
+import dataclasses, difflib, math, re, types, typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal, Optional, Union, get_args, get_origin, get_type_hints
@@ -218,6 +218,9 @@ def _check_consistency(cfg: Config, source):
     if not m.convlstm_filters: _fail(source, "model.convlstm_filters", m.convlstm_filters, "must name at least one layer")
     if m.convlstm_kernel % 2 == 0: _fail(source, "model.convlstm_kernel", m.convlstm_kernel, "must be odd")
     if d.lq_size > d.hq_size: _fail(source, "data.lq_size", d.lq_size, f"must not exceed data.hq_size ({d.hq_size})")
+    if d.identity_pattern is not None:
+        try: re.compile(d.identity_pattern)
+        except re.error as e: _fail(source, "data.identity_pattern", d.identity_pattern, f"is not a regular expression ({e})")
     if m.fusion == "multihead" and m.fusion_dim % 8:
         _fail(source, "model.fusion_dim", m.fusion_dim, "must be a multiple of 8 for multihead fusion (8 heads)")
     return cfg

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageFilter, UnidentifiedImageError
 from torch.utils.data import DataLoader, Dataset, Sampler, default_collate
 from .config import Config, ConfigError, DataConfig, load_config
-from .core import LABEL_NAMES, LABELS, UserError, script, write_csv_atomic
+from .core import LABEL_NAMES, LABELS, UserError, atomic_write, script, write_csv_atomic
 from .synthetic import ensure_synthetic
 
 # %% auto #0
@@ -35,9 +35,13 @@ def natural_key(name: str) -> list:
     "Sort key that orders the numbers inside `name` by value: `frame_2` before `frame_10`"
     return [int(p) if i % 2 else p.lower() for i, p in enumerate(re.split(r"([0-9]+)", name))]
 
-def identities_of(video: str) -> frozenset:
-    "Identity tokens of a video name: its `idN` parts (Celeb-DF), else the name itself"
-    return frozenset([t for t in video.split("_") if re.fullmatch(r"id[0-9]+", t)] or [video])
+def identities_of(video: str, pattern: str = None) -> frozenset:
+    """Identity tokens of a video name: the matches of regular expression `pattern` (`data.identity_pattern`) if given,
+    else its `idN` parts (Celeb-DF `id10_id3_0003`), its three-digit ids (FaceForensics++ `000`, `000_003`), or the name itself"""
+    if pattern: tokens = ["".join(m) if isinstance(m, tuple) else m for m in re.findall(pattern, video)]
+    elif re.fullmatch(r"[0-9]{3}(_[0-9]{3})?", video): tokens = video.split("_")
+    else: tokens = [t for t in video.split("_") if re.fullmatch(r"id[0-9]+", t)]
+    return frozenset(tokens or [video])
 
 # %% ../nbs/01_data.ipynb #e841686d
 @dataclass
@@ -48,11 +52,10 @@ class VideoRecord:
     path: str  # the video's folder
     frames: list = field(default_factory=list)  # usable frame files, in natural order
     split: Optional[str] = None  # `train`, `val`, `test`, `excluded`, or None before the split
+    identities: Optional[frozenset] = None  # the people in the video; None: `identities_of(video)`
 
-    @property
-    def identities(self) -> frozenset:
-        "The identity tokens of the video's name"
-        return identities_of(self.video)
+    def __post_init__(self):
+        if self.identities is None: self.identities = identities_of(self.video)
 
     @property
     def n_frames(self) -> int: return len(self.frames)
@@ -103,7 +106,7 @@ def list_frames(folder) -> list:
     return [os.path.join(folder, f) for f in sorted(files, key=natural_key)]
 
 # %% ../nbs/01_data.ipynb #bc33c07a
-def scan_video(video, label, folder, split=None, min_frames=1, verify=False) -> tuple:
+def scan_video(video, label, folder, split=None, min_frames=1, verify=False, identities=None) -> tuple:
     "`(record or None, problems, frame sizes, frame modes)` of the video in `folder`"
     folder = str(folder)
     if not os.path.isdir(folder):
@@ -119,7 +122,7 @@ def scan_video(video, label, folder, split=None, min_frames=1, verify=False) -> 
                 else f"{len(frames)} usable frames, fewer than data.min_frames ({min_frames})")
         problems.append(Problem(folder, f"{what}: the video is left out"))
         return None, problems, Counter(), Counter()
-    return VideoRecord(video, label, folder, frames, split), problems, sizes, modes
+    return VideoRecord(video, label, folder, frames, split, identities), problems, sizes, modes
 
 def video_record(folder, label: int = -1, min_frames: int = 1) -> VideoRecord:
     "Record of the single video in `folder`; bad frames are left out with a warning"
@@ -129,10 +132,10 @@ def video_record(folder, label: int = -1, min_frames: int = 1) -> VideoRecord:
     return rec
 
 # %% ../nbs/01_data.ipynb #22f9a4a5
-Listed = namedtuple("Listed", "video label folder split where")  # a video named by a list, not yet checked
+Listed = namedtuple("Listed", "video label folder split where identities", defaults=(None,))  # a video named by a list, not yet checked
 
-def read_pairs(csv, real_path, fake_path) -> tuple:
-    "`(videos, problems)` of pairs CSV `csv` (columns `video`, `label`, optional `path` and `split`)"
+def read_pairs(csv, real_path, fake_path, pattern=None) -> tuple:
+    "`(videos, problems)` of pairs CSV `csv` (columns `video`, `label`, optional `path`, `split`, `identity` and `source`/`original`)"
     csv = Path(csv)
     try: df = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
@@ -143,14 +146,21 @@ def read_pairs(csv, real_path, fake_path) -> tuple:
                         "has the columns video (folder name) and label (real or fake), optionally path and split")
     videos, problems, seen = [], [], {}
     for line, row in enumerate(df.to_dict("records"), start=2):
-        listed, what = _pairs_row(row, csv, real_path, fake_path, f"{csv.name} line {line}")
+        listed, what = _pairs_row(row, csv, real_path, fake_path, f"{csv.name} line {line}", pattern)
         if listed and listed.video in seen: what = f"video {listed.video!r} is already listed on line {seen[listed.video]}: remove one of the rows"
         if what: problems.append(Problem(str(csv), f"line {line}: {what}")); continue
         seen[listed.video] = line
         videos.append(listed)
     return videos, problems
 
-def _pairs_row(row, csv, real_path, fake_path, where):
+def _row_identities(row, video, pattern):
+    "The identities a pairs CSV row gives: its `identity` column, or its name's and those of its `source`/`original` video; None: the name's"
+    if given := row.get("identity", "").strip(): return frozenset(re.split(r"[\s;,]+", given))
+    if source := (row.get("source", "") or row.get("original", "")).strip():
+        return identities_of(video, pattern) | identities_of(Path(source.replace("\\", "/")).stem, pattern)
+    return None
+
+def _pairs_row(row, csv, real_path, fake_path, where, pattern=None):
     "`(Listed, None)` for a good pairs CSV row, `(None, what is wrong)` for a bad one"
     video, label = row["video"].strip(), row["label"].strip().lower()
     split, path = row.get("split", "").strip().lower(), row.get("path", "").strip()
@@ -160,7 +170,7 @@ def _pairs_row(row, csv, real_path, fake_path, where):
                       "List_of_testing_videos.txt uses 1 = real, 0 = fake; dfdetect uses 1 = fake inside)")
     if split and split not in ("train", "val", "test"): return None, f"split {row['split']!r} is not train, val, test or empty"
     folder = csv.parent/path if path else Path(real_path if label == "real" else fake_path)/video
-    return Listed(video, LABELS[label], str(folder), split or None, where), None
+    return Listed(video, LABELS[label], str(folder), split or None, where, _row_identities(row, video, pattern)), None
 
 # %% ../nbs/01_data.ipynb #334b550c
 def read_test_list(path, real_path, fake_path) -> tuple:
@@ -207,6 +217,7 @@ class DataScan:
     policy: str = "skip"  # `data.on_bad_input`
     frame_sizes: Counter = field(default_factory=Counter)  # (width, height) -> usable frames
     frame_modes: Counter = field(default_factory=Counter)  # PIL mode -> usable frames
+    clip: tuple = (1, 1)  # `(data.sequence_length, data.frame_skip)`: the clip window the videos are checked against
 
     def check(self):
         "Raise `DataError` when the data is unusable: no videos, one class only, or problems under policy `fail`"
@@ -243,7 +254,20 @@ class DataScan:
             lines += [f"  {p}" for p in self.problems[:max_problems]]
             if len(self.problems) > max_problems: lines.append(f"  ... and {len(self.problems) - max_problems} more")
         else: lines.append("no problems found")
-        return "\n".join(lines)
+        return "\n".join(lines + self._short_videos(max_problems))
+
+    def _short_videos(self, n) -> list:
+        "Warning lines for the videos shorter than one clip window"
+        length, stride = self.clip
+        window = (length - 1) * stride + 1
+        short = [r for r in self.records if r.n_frames < window]
+        lines = [f"warning: {len(short)} video(s) shorter than one clip window ({length} frames {stride} apart = {window} frames):"] if short else []
+        for r in short[:n]:
+            if r.n_frames < length: how = f"its last frame is repeated {length - r.n_frames} time(s) to fill a clip"
+            else: how = f"its clips take every {clip_stride(r.n_frames, length, stride)} frame(s) instead of every {stride}"
+            lines.append(f"  {r.path}: {r.n_frames} frames, {how}")
+        if len(short) > n: lines.append(f"  ... and {len(short) - n} more")
+        return lines
 
     __repr__ = summary
 
@@ -305,7 +329,7 @@ def scan_dataset(cfg: Config, verify: bool = False) -> DataScan:
     d = cfg.data
     if d.training_pairs:
         csv = _required_file("data.training_pairs", d.training_pairs)
-        videos, problems = read_pairs(csv, d.real_path, d.fake_path)
+        videos, problems = read_pairs(csv, d.real_path, d.fake_path, d.identity_pattern)
         source = f"pairs CSV {csv}"
     else:
         videos, problems = read_folders(d.real_path, d.fake_path)
@@ -315,9 +339,11 @@ def scan_dataset(cfg: Config, verify: bool = False) -> DataScan:
         problems += test_problems
         videos = _merge_test_list(_drop_duplicates(videos, problems), tests, problems, d.test_list)
     else: videos = _drop_duplicates(videos, problems)
-    scan = DataScan([], problems, source, d.on_bad_input)
+    scan = DataScan([], problems, source, d.on_bad_input, clip=(d.sequence_length, d.frame_skip))
+    def check(v): return scan_video(v.video, v.label, v.folder, v.split, d.min_frames, verify,
+                                    v.identities or identities_of(v.video, d.identity_pattern))
     with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:  # threads overlap the reads from slow disks
-        results = pool.map(lambda v: scan_video(v.video, v.label, v.folder, v.split, d.min_frames, verify), videos)
+        results = pool.map(check, videos)
         for rec, video_problems, sizes, modes in results:
             if rec: scan.records.append(rec)
             scan.problems += video_problems
@@ -481,15 +507,26 @@ def load_split(cfg: Config, scan: DataScan = None, resplit: bool = False) -> pd.
     current, path = scan.to_frame(), Path(cfg.paths.split_file)
     if path.exists() and not resplit:
         saved = read_split_file(path)
-        if diff := _split_differences(saved, current):
-            raise DataError(f"{path} was made for other data: {diff}. Run dfdetect_data --resplit (or delete the file) "
-                            "to make a new split; a model trained on the old split must then be retrained")
+        if diff := _split_differences(saved, current) or _settings_differences(path, cfg):
+            raise DataError(f"{path} was made for other data or settings: {diff}. Run dfdetect_data --resplit (or delete "
+                            "the file) to make a new split; a model trained on the old split must then be retrained")
         return current.drop(columns="split").merge(saved[["video", "split"]], on="video")[SPLIT_COLUMNS]
     split = split_videos(scan.records, cfg.data.val_split, cfg.seed)
     df = current.assign(split=current.video.map(split))
     _check_sides(df)
-    write_csv_atomic(df, path)
+    write_csv_atomic(df.assign(**{k: v for k, (_, v) in _split_settings(cfg).items()}), path)
     return df
+
+def _split_settings(cfg: Config) -> dict:
+    "The settings a split is made with: split file column -> (config key, value)"
+    return {"split_seed": ("seed", cfg.seed), "split_val_share": ("data.val_split", cfg.data.val_split)}
+
+def _settings_differences(path, cfg: Config) -> str:
+    "Which of the settings a split was made with differ from `cfg`'s ('' when none; files without them are not checked)"
+    saved = pd.read_csv(path, nrows=1)
+    return "; ".join(f"it was made with {key} = {saved[col].iloc[0]} but the config says {value}"
+                     for col, (key, value) in _split_settings(cfg).items()
+                     if col in saved and len(saved) and not np.isclose(saved[col].iloc[0], value))
 
 def _check_sides(df):
     "Warn about a train or val side without videos of a label (e.g. too few identities)"
@@ -583,21 +620,16 @@ def resize_square(frame: np.ndarray, size: int, box=None) -> np.ndarray:
     return F.interpolate(x, (size, size), mode="bilinear", antialias=True)[0].permute(1, 2, 0).numpy()
 
 def decode_array(path, size: int, cache_dir=None, out: np.ndarray = None) -> np.ndarray:
-    "RGB uint8 array (H, W, 3) of image file `path` for `size`-pixel output, decoded into `out` when its shape fits (with `cache_dir`: cached at `size`)"
+    "RGB uint8 array (H, W, 3) of image file `path` decoded for `size`-pixel output, into `out` when its shape fits (with `cache_dir`: cached as decoded)"
     cached = _cache_file(cache_dir, path, size) if cache_dir else None
     if cached and cached.exists():
-        data = np.fromfile(cached, np.uint8)
-        if data.size == size * size * 3: return data.reshape(size, size, 3)
+        try: return np.load(cached)
+        except (OSError, ValueError, EOFError): pass  # a damaged or old-format entry: decoded and written again
     with open(path, "rb") as f: data = f.read()  # one read: the decoders parse headers faster from memory
     frame = _decode_jpeg(data, size, out)
     if frame is None: frame = _decode_pil(data, size)
-    if cached:
-        frame = resize_square(frame, size)
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-            frame.tofile(tmp)
-            os.replace(tmp, cached)
+    if cached:  # the frame as decoded, so that a crop of the cached frame is the crop of the file
+        try: atomic_write(cached, lambda f: np.save(f, frame))
         except OSError as e: warnings.warn(f"cannot write to the frame cache data.cache_dir = {cache_dir!r} ({e}); frames are decoded instead")
     return frame
 

@@ -13,8 +13,8 @@ from .core import UserError
 
 # %% auto #0
 __all__ = ['BACKBONES', 'DEMO_OVERRIDES', 'DataConfig', 'TrainingConfig', 'OptimizationConfig', 'ModelConfig', 'EvaluationConfig',
-           'PathsConfig', 'SyntheticConfig', 'Config', 'ConfigError', 'config_from_dict', 'apply_overrides',
-           'load_config', 'save_config', 'demo_config']
+           'FacesConfig', 'PathsConfig', 'SyntheticConfig', 'Config', 'ConfigError', 'config_from_dict',
+           'apply_overrides', 'load_config', 'save_config', 'demo_config']
 
 # %% ../nbs/00_config.ipynb #a94bd50f
 BACKBONES = tuple(f"efficientnet-b{i}" for i in range(8)) + ("efficientnet-tiny",)
@@ -99,6 +99,24 @@ class EvaluationConfig:
     batch_size: Optional[int] = field(default=None, metadata=_range(1))  # clips per inference batch; null: 16 on a GPU, 1 on the CPU (faster there)
 
 @dataclass
+class FacesConfig:
+    "Face crops from video files: `dfdetect_extract`, and scoring of video files"
+    every: int = field(default=1, metadata=_range(1))  # keep every n-th frame of the video (1: all)
+    max_frames: Optional[int] = field(default=None, metadata=_range(1))  # at most this many crops per video, one contiguous run; null: all
+    threshold: float = field(default=0.6, metadata=_range(0, 1))  # face detector score threshold
+    min_face: int = field(default=24, metadata=_range(1))  # smallest face side, pixels of the source frame
+    margin: float = field(default=0.25, metadata=_range(0))  # context around the face on each side, as a share of its size
+    crop_size: int = field(default=224, metadata=_range(16))  # side of the written crops (the seed's 224)
+    jpeg_quality: int = field(default=95, metadata=_range(1, 100))  # quality of the written JPEG crops
+    align: bool = False  # rotate the crops so that the eyes are level (the angle is smoothed too)
+    detect_size: int = field(default=320, metadata=_range(32))  # longest side of the frame the detector sees (larger frames are shrunk)
+    detect_every: int = field(default=2, metadata=_range(1))  # run the detector on every n-th kept frame; the track is interpolated between
+    max_gap: int = field(default=12, metadata=_range(0))  # frames without a detection filled from the neighbouring boxes; a longer gap ends a track
+    smooth: int = field(default=9, metadata=_range(1))  # frames of the moving average that steadies the box (1: none)
+    workers: int = field(default=0, metadata=_range(0))  # processes of dfdetect_extract; 0: one per core
+    memory_mb: int = field(default=1024, metadata=_range(16))  # decoded frames of one video kept for cropping; a longer video is decoded twice
+
+@dataclass
 class PathsConfig:
     "Where runs write their files (relative paths are taken from the working directory)"
     best_model: str = "checkpoints/best_model.pth"  # best validation-loss checkpoint
@@ -126,6 +144,7 @@ class Config:
     optimization: OptimizationConfig = field(default_factory=OptimizationConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
+    faces: FacesConfig = field(default_factory=FacesConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     synthetic: SyntheticConfig = field(default_factory=SyntheticConfig)
 

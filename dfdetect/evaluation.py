@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_evaluation.ipynb #93fe4880
 from __future__ import annotations
-import json, math, sys, warnings
+import json, math, sys, tempfile, warnings
 from dataclasses import dataclass
 from typing import Literal
 from pathlib import Path
@@ -15,7 +15,8 @@ from matplotlib.ticker import MaxNLocator
 from sklearn import metrics as skm
 from tqdm.auto import tqdm
 from .config import Config, ConfigError, apply_overrides, config_from_dict
-from .core import UsageError, UserError, atomic_write, script
+from .core import UsageError, UserError, atomic_write, script, write_csv_atomic
+from .faces import VIDEO_EXTS, VideoError, extract_faces, video_names, write_crops
 from .data import DataError, make_loader, prepare_batch, read_split_file, read_test_list, scan_dataset, scan_video
 from .data import video_record
 from .training import AGGREGATES, CheckpointError, aggregate_scores, amp_settings, autocast, binary_metrics, load_model
@@ -26,7 +27,7 @@ __all__ = ['PREDICTION_COLUMNS', 'video_predictions', 'write_predictions', 'read
            'write_metrics', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_score_hist', 'plot_training_log',
            'save_plots', 'inference_batch_size', 'score_clips', 'Member', 'score_ensemble', 'EvaluationError',
            'load_members', 'resolve_threshold', 'select_videos', 'evaluate', 'score_video', 'write_results',
-           'metrics_summary', 'report_test', 'dfdetect_infer']
+           'metrics_summary', 'score_video_file', 'Detector', 'report_test', 'dfdetect_infer']
 
 # %% ../nbs/05_evaluation.ipynb #8b89eacc
 PREDICTION_COLUMNS = ["video", "label", "score", "prediction", "n_clips", "clip_scores", "path"]
@@ -47,9 +48,10 @@ def video_predictions(clips: pd.DataFrame, # one row per clip: video, label, pat
 def write_predictions(preds: pd.DataFrame, # the table of `video_predictions`
                       path, # the CSV file to write
                      ) -> Path:
-    "Write `preds` as a `predictions.csv`"
-    out = preds.assign(clip_scores=preds["clip_scores"].map(lambda s: ";".join(f"{p:.6f}" for p in s)))
-    return atomic_write(path, lambda f: f.write(out[PREDICTION_COLUMNS].to_csv(index=False).encode()))
+    "Write `preds` as a `predictions.csv` (an unlabelled video's label is left empty)"
+    out = preds.assign(clip_scores=preds["clip_scores"].map(lambda s: ";".join(f"{p:.6f}" for p in s)),
+                       label=preds["label"].where(preds["label"] >= 0).astype("Int64"))
+    return write_csv_atomic(out[PREDICTION_COLUMNS], path)
 
 def read_predictions(path) -> pd.DataFrame:
     "Read a `predictions.csv` back, with the clip scores as lists of floats"
@@ -58,7 +60,8 @@ def read_predictions(path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={"video": str, "path": str, "clip_scores": str})
     missing = [c for c in PREDICTION_COLUMNS if c not in df.columns]
     if missing: raise ValueError(f"{path}: not a dfdetect predictions.csv: missing column(s) {', '.join(missing)}")
-    return df.assign(clip_scores=df["clip_scores"].map(lambda s: [float(p) for p in s.split(";")]))
+    return df.assign(clip_scores=df["clip_scores"].map(lambda s: [float(p) for p in s.split(";")]),
+                     label=df["label"].fillna(-1).astype(int))
 
 # %% ../nbs/05_evaluation.ipynb #c94178d7
 def _jsonable(x):
@@ -397,10 +400,40 @@ def metrics_summary(metrics: dict) -> str:
                                   for key, name in [("accuracy", "accuracy"), ("auc_roc", "AUC-ROC"), ("pr_auc", "PR-AUC"),
                                                     ("precision", "precision"), ("recall", "recall"), ("f1", "F1"), ("eer", "EER")])
     c = metrics["counts"]
-    kind = {"test": "held-out test", "validation": "validation (optimistic)", "all": "all"}.get(metrics.get("evaluated_set"), "")
+    kind = {"test": "held-out test", "validation": "validation (optimistic)", "all": "all", "unlabelled": "unlabelled"}.get(metrics.get("evaluated_set"), "")
     head = f"{c['videos']} {kind} videos ({c['real']} real, {c['fake']} fake), threshold {metrics['threshold']:.4f} ({metrics['threshold_note']})"
     if "accuracy" not in metrics: return head + "\nno labelled video: no metrics"
     return f"{head}\nvideo level: {line(metrics)}\nclip level:  {line(metrics['clip_level'])}"
+
+# %% ../nbs/05_evaluation.ipynb #660c09a1
+def score_video_file(members: list, # `Member`s: one model or an ensemble
+                     path, # a video file
+                     device: torch.device,
+                    ) -> dict:
+    "The predictions row of video file `path`, its faces cropped as `dfdetect_extract` does, with the face track"
+    cfg = members[0].cfg
+    faces = extract_faces(path, cfg.faces)
+    if not faces.crops: raise EvaluationError(f"{path}: {'; '.join(faces.problems)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        row = score_video(members, write_crops(faces.crops, Path(tmp)/Path(path).stem, cfg.faces.jpeg_quality), device)
+    return dict(row, path=str(path), frames_decoded=faces.frames_decoded, frames_with_face=len(faces.crops), track=faces.track)
+
+class Detector:
+    "A trained detector (or ensemble) that scores a video file or a folder of face crops in one call"
+    def __init__(self, checkpoint, # a checkpoint file, or a list of them (an ensemble)
+                 device="cpu", # cpu, cuda, auto
+                 overrides=(), # `key=value` config overrides, e.g. `evaluation.clips_per_video=4`
+                ):
+        self.device = select_device(device)
+        self.members = load_members([checkpoint] if isinstance(checkpoint, (str, Path)) else list(checkpoint), overrides, self.device)
+
+    def __call__(self, video) -> dict:
+        "`video`, `score`, `prediction`, `verdict`, `clip_scores`, `threshold`, and for a file the frames decoded and with a face and the `track`"
+        path = Path(video)
+        if path.is_dir(): row = score_video(self.members, path, self.device)
+        elif path.is_file(): row = score_video_file(self.members, path, self.device)
+        else: raise EvaluationError(f"{path}: no such video file or folder")
+        return dict(row, verdict="FAKE" if row["prediction"] else "REAL")
 
 # %% ../nbs/05_evaluation.ipynb #6d0accad
 def report_test(cfg: Config, # a finished run's config
@@ -438,14 +471,46 @@ def _verdict(row: dict, aggregate: str) -> str:
             f"{row['threshold']:.4f}, {aggregate} of {row['n_clips']} clips)\n"
             f"clip scores: {' '.join(f'{p:.4f}' for p in row['clip_scores'])}")
 
-def _infer(checkpoints, video_dir, all_videos, device, overrides, plots, progress):
+def _score_files(members, paths, device, as_json):
+    "Score video files one by one and print each verdict (or JSON); the failures are raised together at the end"
+    results, failures = [], []
+    for path in paths:
+        try: results.append(score_video_file(members, path, device))
+        except (VideoError, EvaluationError) as e: failures.append(str(e))
+    for r in results: r["track"] = r["track"].to_dict("records")
+    if as_json: print(json.dumps(_jsonable(results[0] if len(paths) == 1 and results else results), indent=2))
+    else:
+        for r in results: print(_verdict(r, members[0].cfg.evaluation.aggregate) + f"\nfaces: the main face in {r['frames_with_face']} of {r['frames_decoded']} frames")
+    if failures: raise EvaluationError("\n".join(failures))
+
+def _video_folder_records(members, folder, tmp) -> tuple:
+    "Unlabelled records of the video files in `folder`, their faces cropped into `tmp`; the problems; the file of each video"
+    files = sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in VIDEO_EXTS)
+    if not files: raise EvaluationError(f"{folder}: no video files ({', '.join(VIDEO_EXTS)}) to score")
+    records, problems, sources = [], [], {}
+    for path, name in zip(files, video_names(files)):
+        try: faces = extract_faces(path, members[0].cfg.faces)
+        except VideoError as e: problems.append(str(e)); continue
+        if not faces.crops: problems.append(f"{path}: {'; '.join(faces.problems)}"); continue
+        records.append(video_record(write_crops(faces.crops, Path(tmp)/name, members[0].cfg.faces.jpeg_quality)))
+        sources[name] = str(path)
+    if not records: raise EvaluationError(f"{folder}: no video with a face to score:\n" + "\n".join(problems))
+    return records, problems, sources
+
+def _infer(checkpoints, video_dir, video_files, video_folder, all_videos, device, overrides, plots, progress, as_json):
     members = load_members(checkpoints, overrides, device)
     if video_dir is not None:
         print(_verdict(score_video(members, video_dir, device), members[0].cfg.evaluation.aggregate))
         return
-    records, why, which = select_videos([m.cfg for m in members], all_videos)
-    print(f"evaluating {why}")
-    preds, _, metrics = evaluate(members, records, device, why, progress, which)
+    if video_files: return _score_files(members, video_files, device, as_json)
+    with tempfile.TemporaryDirectory() as tmp:
+        if video_folder is not None:
+            records, problems, sources = _video_folder_records(members, video_folder, tmp)
+            why, which = f"the {len(records)} unlabelled videos of {video_folder}" + (f"; {len(problems)} left out:\n  " + "\n  ".join(problems) if problems else ""), "unlabelled"
+        else: records, why, which = select_videos([m.cfg for m in members], all_videos)
+        print(f"evaluating {why}")
+        preds, _, metrics = evaluate(members, records, device, why, progress, which)
+    if video_folder is not None: preds["path"] = preds["video"].map(sources)
     cfg = members[0].cfg
     files = write_results(preds, metrics, cfg.paths.results_dir, cfg.paths.training_log, plots)
     print(metrics_summary(metrics))
@@ -457,7 +522,10 @@ def dfdetect_infer(
     checkpoint: list[str], # checkpoint file(s); several (or the flag repeated) make an ensemble that averages probabilities
     test_pairs: str = None, # pairs CSV of the videos, e.g. training_pairs.csv (data.training_pairs): its test videos are evaluated, else its validation videos
     test_list: str = None, # Celeb-DF List_of_testing_videos.txt, 1 = real (data.test_list); the listed videos are evaluated
-    video_dir: str = None, # score this one video folder and print its score
+    video_dir: str = None, # score this one folder of face crops and print its score
+    video: list[str] = None, # score video file(s) (.mp4, .avi, .mov, .mkv, .webm, ...): faces are extracted as dfdetect_extract does
+    videos: str = None, # score every video file of this folder into predictions.csv (empty labels)
+    json: bool = False, # with --video: print the results as JSON
     output_dir: str = None, # folder for predictions.csv, metrics.json and the plots (paths.results_dir)
     all_videos: bool = False, # evaluate every video, training videos included
     real_path: str = None, # folder of the real videos (data.real_path)
@@ -472,14 +540,14 @@ def dfdetect_infer(
     no_plots: bool = False, # do not write the PNG plots
     quiet: bool = False, # no progress bars
 ):
-    "Evaluate a checkpoint (or an ensemble) on held-out videos or a test list, or score one video folder"
-    if video_dir is not None and (test_pairs or test_list or all_videos):
-        raise UsageError("--video-dir scores one folder: leave out --test-pairs, --test-list and --all-videos")
+    "Evaluate a checkpoint (or an ensemble) on held-out videos or a test list, or score video files or a folder of face crops"
+    if sum(x is not None and x is not False for x in (video_dir, video, videos, test_pairs or test_list or all_videos or None)) > 1:
+        raise UsageError("give one of --video-dir, --video, --videos, or --test-pairs / --test-list / --all-videos")
     if threshold is not None and threshold_mode not in (None, "fixed"):
         raise UsageError("give either --threshold (a fixed threshold) or --threshold-mode, not both")
     options = dict(test_pairs=test_pairs, test_list=test_list, real_path=real_path, fake_path=fake_path, clips=clips,
                    aggregate=aggregate, threshold=threshold, threshold_mode=threshold_mode, batch_size=batch_size,
                    output_dir=output_dir)
-    checkpoints = [checkpoint] if isinstance(checkpoint, (str, Path)) else list(checkpoint)
-    _infer(checkpoints, video_dir, all_videos, select_device(device), list(set or ()) + _option_overrides(options),
-           plots=not no_plots, progress=not quiet)
+    checkpoints, video = ([x] if isinstance(x, (str, Path)) else x for x in (checkpoint, video))
+    _infer(checkpoints, video_dir, video, videos, all_videos, select_device(device), list(set or ()) + _option_overrides(options),
+           plots=not no_plots, progress=not quiet, as_json=json)

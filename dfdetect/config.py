@@ -109,8 +109,8 @@ class FacesConfig:
     crop_size: int = field(default=224, metadata=_range(16))  # side of the written crops (the seed's 224)
     jpeg_quality: int = field(default=95, metadata=_range(1, 100))  # quality of the written JPEG crops
     align: bool = False  # rotate the crops so that the eyes are level (the angle is smoothed too)
-    detect_size: int = field(default=320, metadata=_range(32))  # longest side of the frame the detector sees (larger frames are shrunk)
-    detect_every: int = field(default=2, metadata=_range(1))  # run the detector on every n-th kept frame; the track is interpolated between
+    detect_size: int = field(default=256, metadata=_range(32))  # longest side of the frame the detector sees (larger frames are shrunk)
+    detect_every: int = field(default=3, metadata=_range(1))  # run the detector on every n-th kept frame; the track is interpolated between
     max_gap: int = field(default=12, metadata=_range(0))  # frames without a detection filled from the neighbouring boxes; a longer gap ends a track
     smooth: int = field(default=9, metadata=_range(1))  # frames of the moving average that steadies the box (1: none)
     workers: int = field(default=0, metadata=_range(0))  # processes of dfdetect_extract; 0: one per core

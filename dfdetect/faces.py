@@ -239,6 +239,7 @@ REPORT_COLUMNS = ["path", "video", "label", "status", "frames_decoded", "frames_
 def write_crops(crops: list, folder: Path, quality: int) -> Path:
     "Write `crops` as `<frame index>.jpg` into `folder`, which appears only once complete (written aside, then renamed)"
     folder = Path(folder)
+    if folder.exists(): raise FileExistsError(f"{folder} already exists: a video's crops are never written over; move it away to extract again")
     folder.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
     try:

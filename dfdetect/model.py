@@ -175,7 +175,7 @@ class SpatialStream(nn.Module):
         frames = clips.flatten(0, 1)
         if self.channels_last: frames = frames.contiguous(memory_format=torch.channels_last)
         with torch.no_grad() if self.frozen else nullcontext(): maps = self.features(frames)
-        return maps.unflatten(0, clips.shape[:2])
+        return maps.unflatten(0, (-1, clips.shape[1]))  # -1: the batch stays a variable in an ONNX export
 
 # %% ../nbs/03_model.ipynb #119e0b45
 class ConvLSTMLayer(nn.Module):
@@ -190,13 +190,12 @@ class ConvLSTMLayer(nn.Module):
         self.hidden_conv = nn.Conv2d(hidden, 4 * hidden, kernel, padding=kernel // 2, bias=False)
 
     def forward(self, x):
-        gates_x = self.input_conv(x.flatten(0, 1)).unflatten(0, x.shape[:2])  # all T frames in one call
-        h = c = torch.zeros_like(gates_x[:, 0, :self.hidden])
+        gates_x = self.input_conv(x.flatten(0, 1)).unflatten(0, (-1, x.shape[1]))  # all T frames in one call
         hs = []
-        for t in range(x.shape[1]):
-            gates = gates_x[:, t] + self.hidden_conv(h) if t else gates_x[:, t]  # h_0 = 0 adds nothing
+        for t in range(x.shape[1]):  # h_0 = c_0 = 0: the first step has no recurrent terms (no zero tensors: a clean export)
+            gates = gates_x[:, t] + self.hidden_conv(h) if t else gates_x[:, t]
             i, f, o, g = gates.chunk(4, 1)
-            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g) if t else torch.sigmoid(i) * torch.tanh(g)
             h = torch.sigmoid(o) * torch.tanh(c)
             hs.append(h)
         return torch.stack(hs, 1)
@@ -218,7 +217,7 @@ class ConvLSTM(nn.Module):
 # %% ../nbs/03_model.ipynb #a9427255
 def frame_differences(x):
     "Each frame's features minus the previous frame's, (B, T, C, h, w); zero for the first frame"
-    return torch.cat([torch.zeros_like(x[:, :1]), x[:, 1:] - x[:, :-1]], 1)
+    return x - torch.cat([x[:, :1], x[:, :-1]], 1)
 
 class TemporalStream(nn.Module):
     "One stream's feature maps (B, T, C, h, w) -> clip embedding (B, dim)"
@@ -236,7 +235,7 @@ class TemporalStream(nn.Module):
         self.embed = nn.Sequential(nn.Linear(filters[-1], dim), nn.ReLU())
 
     def forward(self, maps):
-        x = self.project(maps.flatten(0, 1)).unflatten(0, maps.shape[:2])
+        x = self.project(maps.flatten(0, 1)).unflatten(0, (-1, maps.shape[1]))
         if self.frame_diff: x = torch.cat([x, frame_differences(x)], 2)
         return self.embed(self.convlstm(x)[:, -1].mean((2, 3)))  # last hidden state, averaged over space
 

@@ -16,6 +16,7 @@ from sklearn import metrics as skm
 from tqdm.auto import tqdm
 from .config import Config, ConfigError, apply_overrides, config_from_dict
 from .core import UsageError, UserError, atomic_write, script, write_csv_atomic
+from .deploy import OnnxModel
 from .faces import VIDEO_EXTS, VideoError, extract_faces, video_names, write_crops
 from .data import DataError, make_loader, prepare_batch, read_split_file, read_test_list, scan_dataset, scan_video
 from .data import video_record
@@ -227,8 +228,9 @@ def score_clips(model: torch.nn.Module, # the detector, on `device`
     amp_dtype, _ = amp_settings(cfg.training.use_amp, cfg.training.amp_dtype, device)
     with torch.inference_mode(), autocast(device, amp_dtype):
         for batch in tqdm(loader, desc="scoring clips", unit="batch", disable=not progress):
-            hq, lq = prepare_batch(batch, device, channels_last=cfg.model.channels_last)
-            rows += zip(batch["video"], batch["clip"].tolist(), torch.sigmoid(model(hq, lq).float()).tolist())
+            if isinstance(model, OnnxModel): probs = model.probabilities(batch["hq"], batch["lq"])  # uint8 clips in
+            else: probs = torch.sigmoid(model(*prepare_batch(batch, device, channels_last=cfg.model.channels_last)).float())
+            rows += zip(batch["video"], batch["clip"].tolist(), probs.tolist())
     scores = pd.DataFrame(rows, columns=["video", "clip", "prob"])
     videos = pd.DataFrame([(r.video, r.label, str(r.path)) for r in records], columns=["video", "label", "path"])
     return videos.merge(scores, on="video")
@@ -266,7 +268,10 @@ def load_members(paths, # checkpoint files; several make an ensemble
     if fixed: raise ConfigError(f"--set {fixed[0]}: the model keys come from the checkpoint and cannot be changed for evaluation")
     members = []
     for path in paths:
-        model, cfg, checkpoint = load_model(path, device)
+        if str(path).lower().endswith(".onnx"):  # an export of dfdetect_export: onnxruntime, on the CPU
+            model = OnnxModel(path)
+            model, cfg, checkpoint = model, model.config, model.checkpoint
+        else: model, cfg, checkpoint = load_model(path, device)
         source = f"{path} (its config)" + (f" with --set {' '.join(overrides)}" if overrides else "")
         cfg = config_from_dict(apply_overrides(cfg.to_dict(), overrides), source)
         members.append(Member(model.eval(), cfg, checkpoint, str(path)))
@@ -519,7 +524,7 @@ def _infer(checkpoints, video_dir, video_files, video_folder, all_videos, device
 # %% ../nbs/05_evaluation.ipynb #a41ff2ed
 @script
 def dfdetect_infer(
-    checkpoint: list[str], # checkpoint file(s); several (or the flag repeated) make an ensemble that averages probabilities
+    checkpoint: list[str], # checkpoint file(s) (.pth, or .onnx from dfdetect_export); several (or the flag repeated) make an ensemble
     test_pairs: str = None, # pairs CSV of the videos, e.g. training_pairs.csv (data.training_pairs): its test videos are evaluated, else its validation videos
     test_list: str = None, # Celeb-DF List_of_testing_videos.txt, 1 = real (data.test_list); the listed videos are evaluated
     video_dir: str = None, # score this one folder of face crops and print its score

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_config.ipynb #f32c20f5
 from __future__ import annotations
-import dataclasses, difflib, math, re, types, typing
+import dataclasses, difflib, re, types
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal, Optional, Union, get_args, get_origin, get_type_hints

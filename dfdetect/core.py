@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #5525c7f8
 from __future__ import annotations
-import argparse, inspect, os, sys, time, types, typing
+import argparse, inspect, os, sys, time, types
 from pathlib import Path
 from typing import Literal, Union, get_args, get_origin, get_type_hints
 from fastcore.docments import docments

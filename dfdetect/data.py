@@ -14,7 +14,7 @@ import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
 from PIL import Image, ImageFilter, UnidentifiedImageError
 from torch.utils.data import DataLoader, Dataset, Sampler, default_collate
-from .config import Config, ConfigError, DataConfig, load_config
+from .config import Config, DataConfig, load_config
 from .core import LABEL_NAMES, LABELS, UserError, atomic_write, script, write_csv_atomic
 from .synthetic import ensure_synthetic
 

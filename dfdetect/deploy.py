@@ -6,8 +6,8 @@
 from __future__ import annotations
 import json, tempfile
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn
-from .config import Config, config_from_dict
+import torch, torch.nn as nn
+from .config import config_from_dict
 from .core import UserError, atomic_write, script
 from .data import normalize
 from .training import CheckpointError, load_model

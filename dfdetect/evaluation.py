@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_evaluation.ipynb #93fe4880
 from __future__ import annotations
-import json, math, sys, tempfile, warnings
+import json, math, tempfile
 from dataclasses import dataclass
 from typing import Literal
 from pathlib import Path
@@ -20,7 +20,7 @@ from .deploy import OnnxModel
 from .faces import VIDEO_EXTS, VideoError, extract_faces, video_names, write_crops
 from .data import DataError, make_loader, prepare_batch, read_split_file, read_test_list, scan_dataset, scan_video
 from .data import video_record
-from .training import AGGREGATES, CheckpointError, aggregate_scores, amp_settings, autocast, binary_metrics, load_model
+from .training import aggregate_scores, amp_settings, autocast, binary_metrics, load_model
 from .training import select_device
 
 # %% auto #0

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_model.ipynb #a92467ca
 from __future__ import annotations
-import http.client, os, shutil, sys, urllib.request
+import http.client, os, shutil, urllib.request
 from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from functools import partial
@@ -17,7 +17,7 @@ from torch.utils.checkpoint import checkpoint
 from torch.utils.flop_counter import FlopCounterMode
 from efficientnet_pytorch import EfficientNet
 from efficientnet_pytorch.utils import efficientnet, get_model_params, url_map
-from .config import BACKBONES, Config, ConfigError, ModelConfig, load_config
+from .config import BACKBONES, Config, ModelConfig, load_config
 from .core import UserError, atomic_write, script
 
 # %% auto #0

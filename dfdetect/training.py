@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #b18b2539
 from __future__ import annotations
-import csv, dataclasses, math, os, random, sys, time, warnings
+import csv, dataclasses, math, os, random, time, warnings
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path

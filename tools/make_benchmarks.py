@@ -2,15 +2,15 @@
 from pathlib import Path
 import re
 root = Path(__file__).resolve().parent.parent
-order = ['extraction', 'loader', 'synthetic', 'model', 'training', 'evaluation']
+order = ['gpu', 'extraction', 'loader', 'synthetic', 'model', 'training', 'evaluation']
 head = """# Benchmarks
 
 Performance of dfdetect, measured by the scripts in `benchmarks/`. Each section gives the machine, the command,
 the figures and a reference measured side by side in the same run. The development machine (2 AMD EPYC cores,
 no GPU) was at times shared with other jobs; each section says how loaded it was. Read the medians and the
 ratios to the reference. No GPU machine has been lent to this project yet; GPU figures (AMP step time, peak
-memory at batch 12, T=10, inference s/video) are still to be measured with
-`benchmarks/bench_model.py --device cuda --amp` and `benchmarks/bench_infer.py --device cuda`.
+memory at batch 12, T=10, inference s/video, loader clips/s) are still to be measured with
+`bash benchmarks/gpu_check.sh` (one script, at most 8 minutes, writes `benchmarks/results_gpu.md`).
 
 """
 parts = [head]

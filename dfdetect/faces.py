@@ -222,12 +222,15 @@ def extract_faces(path, # a video file
         return VideoFaces([], pd.DataFrame(columns=TRACK_COLUMNS), len(kept), 0, max_faces, 0, problems)
     end = track.frames[-1] + (cfg.detect_every - 1) * cfg.every  # the frames after the last detection that were not looked at
     span = [i for i in kept if track.frames[0] <= i <= end][:cfg.max_frames]
-    geometry = track_geometry(track, np.array(span, float), cfg.smooth)
-    if missing := set(span) - frames.keys():  # a long video: decoded again, cropping as it goes
-        frames.update((i, f) for i, _, f in read_frames(path, cfg.every, []) if i in missing)
-    crops = [(i, crop_face(frames[i], g, cfg.margin, cfg.crop_size, cfg.align)) for i, g in zip(span, geometry)]
+    geometry = dict(zip(span, track_geometry(track, np.array(span, float), cfg.smooth)))
+    crop = lambda i, frame: crop_face(frame, geometry[i], cfg.margin, cfg.crop_size, cfg.align)
+    crops = {i: crop(i, f) for i, f in frames.items() if i in geometry}
+    if len(crops) < len(span):  # a long video: decoded again, cropping as it goes
+        crops.update((i, crop(i, f)) for i, _, f in read_frames(path, cfg.every, []) if i in geometry and i not in crops)
+    crops = [(i, crops[i]) for i in span]
     breaks = sum(t.frames[-1] < track.frames[0] or t.frames[0] > track.frames[-1] for t in tracks if t is not track)
-    return VideoFaces(crops, pd.DataFrame(np.column_stack([span, geometry]), columns=TRACK_COLUMNS).astype({"frame": int}),
+    track_table = pd.DataFrame([(i, *geometry[i]) for i in span], columns=TRACK_COLUMNS).astype({"frame": int})
+    return VideoFaces(crops, track_table,
                       len(kept), sum(track.frames[0] <= i <= span[-1] for i in track.frames), max_faces, breaks, problems)
 
 TRACK_COLUMNS = ["frame", "cx", "cy", "side", "angle"]

@@ -269,8 +269,8 @@ def load_members(paths, # checkpoint files; several make an ensemble
     members = []
     for path in paths:
         if str(path).lower().endswith(".onnx"):  # an export of dfdetect_export: onnxruntime, on the CPU
-            model = OnnxModel(path)
-            model, cfg, checkpoint = model, model.config, model.checkpoint
+            exported = OnnxModel(path)
+            model, cfg, checkpoint = exported, exported.config, exported.checkpoint
         else: model, cfg, checkpoint = load_model(path, device)
         source = f"{path} (its config)" + (f" with --set {' '.join(overrides)}" if overrides else "")
         cfg = config_from_dict(apply_overrides(cfg.to_dict(), overrides), source)
@@ -411,17 +411,27 @@ def metrics_summary(metrics: dict) -> str:
     return f"{head}\nvideo level: {line(metrics)}\nclip level:  {line(metrics['clip_level'])}"
 
 # %% ../nbs/05_evaluation.ipynb #660c09a1
+def _crop_video(cfg: Config, path, folder):
+    "Crop the main face of video file `path` into `folder` as `dfdetect_extract` does (`faces` settings of `cfg`); an `EvaluationError` without one"
+    faces = extract_faces(path, cfg.faces)
+    if not faces.crops: raise EvaluationError(f"{path}: {'; '.join(faces.problems)}")
+    write_crops(faces.crops, folder, cfg.faces.jpeg_quality)
+    return faces
+
 def score_video_file(members: list, # `Member`s: one model or an ensemble
                      path, # a video file
                      device: torch.device,
                     ) -> dict:
     "The predictions row of video file `path`, its faces cropped as `dfdetect_extract` does, with the face track"
-    cfg = members[0].cfg
-    faces = extract_faces(path, cfg.faces)
-    if not faces.crops: raise EvaluationError(f"{path}: {'; '.join(faces.problems)}")
     with tempfile.TemporaryDirectory() as tmp:
-        row = score_video(members, write_crops(faces.crops, Path(tmp)/Path(path).stem, cfg.faces.jpeg_quality), device)
+        folder = Path(tmp)/Path(path).stem
+        faces = _crop_video(members[0].cfg, path, folder)
+        row = score_video(members, folder, device)
     return dict(row, path=str(path), frames_decoded=faces.frames_decoded, frames_with_face=len(faces.crops), track=faces.track)
+
+def _as_list(x) -> list:
+    "`[x]` for one path, else `x` (a list of them)"
+    return [x] if isinstance(x, (str, Path)) else list(x)
 
 class Detector:
     "A trained detector (or ensemble) that scores a video file or a folder of face crops in one call"
@@ -430,7 +440,7 @@ class Detector:
                  overrides=(), # `key=value` config overrides, e.g. `evaluation.clips_per_video=4`
                 ):
         self.device = select_device(device)
-        self.members = load_members([checkpoint] if isinstance(checkpoint, (str, Path)) else list(checkpoint), overrides, self.device)
+        self.members = load_members(_as_list(checkpoint), overrides, self.device)
 
     def __call__(self, video) -> dict:
         "`video`, `score`, `prediction`, `verdict`, `clip_scores`, `threshold`, and for a file the frames decoded and with a face and the `track`"
@@ -494,10 +504,9 @@ def _video_folder_records(members, folder, tmp) -> tuple:
     if not files: raise EvaluationError(f"{folder}: no video files ({', '.join(VIDEO_EXTS)}) to score")
     records, problems, sources = [], [], {}
     for path, name in zip(files, video_names(files)):
-        try: faces = extract_faces(path, members[0].cfg.faces)
-        except VideoError as e: problems.append(str(e)); continue
-        if not faces.crops: problems.append(f"{path}: {'; '.join(faces.problems)}"); continue
-        records.append(video_record(write_crops(faces.crops, Path(tmp)/name, members[0].cfg.faces.jpeg_quality)))
+        try: _crop_video(members[0].cfg, path, Path(tmp)/name)
+        except (VideoError, EvaluationError) as e: problems.append(str(e)); continue
+        records.append(video_record(Path(tmp)/name))
         sources[name] = str(path)
     if not records: raise EvaluationError(f"{folder}: no video with a face to score:\n" + "\n".join(problems))
     return records, problems, sources
@@ -553,6 +562,5 @@ def dfdetect_infer(
     options = dict(test_pairs=test_pairs, test_list=test_list, real_path=real_path, fake_path=fake_path, clips=clips,
                    aggregate=aggregate, threshold=threshold, threshold_mode=threshold_mode, batch_size=batch_size,
                    output_dir=output_dir)
-    checkpoints, video = ([x] if isinstance(x, (str, Path)) else x for x in (checkpoint, video))
-    _infer(checkpoints, video_dir, video, videos, all_videos, select_device(device), list(set or ()) + _option_overrides(options),
+    _infer(_as_list(checkpoint), video_dir, video and _as_list(video), videos, all_videos, select_device(device), list(set or ()) + _option_overrides(options),
            plots=not no_plots, progress=not quiet, as_json=json)

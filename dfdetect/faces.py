@@ -345,10 +345,13 @@ def extract_dataset(sources: list, # `(video file, label)` pairs
         else: todo.append((path, folder, cfg, label))
     n = workers if workers is not None else cfg.faces.workers
     n = min(n or os.cpu_count() or 1, max(1, len(todo)))
+    saved = time.monotonic()
     with tqdm(total=len(todo), desc="extracting faces", unit="video", disable=not progress) as bar:
         def done(row):
+            nonlocal saved
             rows.append(row); bar.update(); bar.set_postfix_str(f"{row['video']}: {row['status']}")
-            write_csv_atomic(pd.DataFrame(rows, columns=REPORT_COLUMNS), report_path)  # a killed run keeps its report
+            if time.monotonic() - saved > 10:  # a killed run keeps its report, rewritten every 10 s at most
+                write_csv_atomic(pd.DataFrame(rows, columns=REPORT_COLUMNS), report_path); saved = time.monotonic()
         if n == 1:
             for job in todo: done(_extract_job(job))
         else:

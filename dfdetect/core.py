@@ -31,21 +31,20 @@ def _fsync_dir(folder):
     try: os.fsync(fd)
     finally: os.close(fd)
 
-def atomic_write(path, write) -> Path:
-    "Call `write(file)` on a temporary binary file next to `path`, fsync it and rename it to `path`; no partial file is left on failure"
+def atomic_write(path, write, sync: bool = True) -> Path:
+    "Call `write(file)` on a temporary binary file next to `path`, fsync it (`sync`) and rename it to `path`; no partial file is left on failure"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.time_ns()}.tmp")
     try:
         with open(tmp, "xb") as f:
             write(f)
-            f.flush()
-            os.fsync(f.fileno())
+            if sync: f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    if sync: _fsync_dir(path.parent)
     return path
 
 def write_text_atomic(path, text: str) -> Path:

@@ -629,7 +629,7 @@ def decode_array(path, size: int, cache_dir=None, out: np.ndarray = None) -> np.
     frame = _decode_jpeg(data, size, out)
     if frame is None: frame = _decode_pil(data, size)
     if cached:  # the frame as decoded, so that a crop of the cached frame is the crop of the file
-        try: atomic_write(cached, lambda f: np.save(f, frame))
+        try: atomic_write(cached, lambda f: np.save(f, frame), sync=False)  # a cache: no disk flush per frame
         except OSError as e: warnings.warn(f"cannot write to the frame cache data.cache_dir = {cache_dir!r} ({e}); frames are decoded instead")
     return frame
 

@@ -1,113 +1,153 @@
-"""Inference speed of `dfdetect_infer`: seconds per video for the seed's default model, on the CPU (or `--device cuda`).
+"""CPU scoring speed: the whole `dfdetect_infer` command against the plain seed reading, the model forward alone, and
+what bf16 does to the scores of the trained demo model.
 
-The seed's default model (EfficientNet-B4 HQ 224 px + B0 LQ 112 px, T=10, ConvLSTM 256->128, random weights) scores
-`--clips` evenly spaced clips per video of a synthetic 224 px dataset written to a temporary folder, two ways,
-interleaved in the same run so that the shared machine's load hits both alike:
+1. Whole command, process wall time: `dfdetect_infer --checkpoint CK --video-dir FOLDER` (the shipped defaults; and
+   with `--set evaluation.precision=fp32`) and `benchmarks/reference_infer.py CK FOLDER` (PIL per frame, float
+   normalisation on the CPU, fp32 eager model under `no_grad`, one clip at a time), interleaved in every repeat. CK
+   holds the seed's default model (EfficientNet-B4 HQ 224 px + B0 LQ 112 px, T=10, stride 3, ConvLSTM 256->128,
+   attention fusion; random weights, which cost what trained ones do); FOLDER is a synthetic 224 px video of
+   `--frames` JPEG frames; 8 clips (`evaluation.clips_per_video`).
+2. Forward pass of one clip (in this process): the plain model in fp32 eager mode, `inference_model` in fp32 and
+   in bf16 autocast, and the ONNX export under onnxruntime (when installed).
+3. Precision: the demo (`dfdetect_train`, configs/demo.yaml) is trained in a temporary folder and its held-out test
+   videos scored in fp32 and in bf16: the largest clip probability difference and the AUC-ROC of each.
 
-- dfdetect: `dfdetect.evaluation.score_clips`: eval mode, `torch.inference_mode`, `evaluation.batch_size` clips per batch
-  (by default 16 on a GPU, 1 on the CPU)
-  (and the config's AMP on a GPU);
-- reference: a straightforward loop: eval mode but autograd on (no `no_grad`), one clip per forward pass.
-
-The ratio is the median over repeats of reference / dfdetect, each pair measured back to back.
-
-    python benchmarks/bench_infer.py [--videos 1] [--clips 8] [--repeats 3] [--device cpu] [--out results.md]
+    python benchmarks/bench_infer.py [--repeats 5] [--frames 300] [--no-demo] [--out benchmarks/results_evaluation.md]
 """
-import argparse, os, platform, statistics, tempfile, time
+import argparse, os, platform, re, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
-import torch
+import numpy as np, torch
 from dfdetect.config import Config
-from dfdetect.data import make_loader, prepare_batch, scan_dataset
-from dfdetect.evaluation import inference_batch_size, score_clips
-from dfdetect.model import build_model
+from dfdetect.evaluation import keep_heap_memory, load_members, score_ensemble, select_videos
+from dfdetect.model import build_model, inference_model
 from dfdetect.synthetic import make_synthetic_dataset
+from dfdetect.training import native_bf16, save_checkpoint
+
+HERE = Path(__file__).resolve().parent
 
 
-def cpu_name() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
+def cpu_description() -> str:
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    name = next((l.split(":", 1)[1].strip() for l in info.splitlines() if l.startswith("model name")), platform.processor())
+    flags = set(next((l.split(":", 1)[1].split() for l in info.splitlines() if l.startswith("flags")), []))
+    shown = [f for f in ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "avx512_vnni") if f in flags]
+    return f"{name}, {os.cpu_count()} cores, flags {' '.join(shown) or 'none of avx2/avx512/amx'}; native bf16: {native_bf16()}"
 
 
-def default_config(root: Path, args) -> Config:
-    "The seed's defaults, with the data in `root` and the benchmark's loader settings"
+def timed(cmd: list) -> tuple:
+    "(wall seconds, stdout) of a command; fails loudly if it fails"
+    start = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if out.returncode: sys.exit(f"{' '.join(map(str, cmd))} failed:\n{out.stderr}")
+    return wall, out.stdout
+
+
+def setup(tmp: Path, frames: int) -> tuple:
+    "A checkpoint of the seed's default model and a folder of face frames"
+    torch.manual_seed(0)
     cfg = Config()
-    cfg.data.real_path, cfg.data.fake_path = str(root/"real"), str(root/"fake")
-    cfg.data.training_pairs, cfg.paths.split_file = str(root/"training_pairs.csv"), str(root/"split.csv")
     cfg.model.pretrained = False
-    cfg.training.num_workers, cfg.training.pin_memory, cfg.training.persistent_workers = args.workers, False, False
-    cfg.evaluation.clips_per_video, cfg.evaluation.batch_size = args.clips, args.batch_size
-    return cfg
+    ck = save_checkpoint(dict(model=build_model(cfg.model).state_dict(), config=cfg.to_dict(), epoch=0, threshold={}), tmp/"seed.pth")
+    root = make_synthetic_dataset(tmp/"data", n_videos=2, n_frames=frames, frame_size=224, seed=0, test_fraction=0)
+    return ck, next((root/"real").iterdir())
 
 
-def dfdetect_side(model, cfg, records, device, clips) -> float:
-    start = time.perf_counter()
-    score_clips(model, cfg, records, clips, cfg.evaluation.batch_size, device)
-    return (time.perf_counter() - start) / len(records)
+def whole_command(ck, folder, repeats) -> dict:
+    sides = {"reference": [sys.executable, HERE/"reference_infer.py", ck, folder],
+             "dfdetect_infer (defaults)": ["dfdetect_infer", "--checkpoint", ck, "--video-dir", folder, "--device", "cpu", "--quiet"]}
+    sides["dfdetect_infer, evaluation.precision=fp32"] = sides["dfdetect_infer (defaults)"] + ["--set", "evaluation.precision=fp32"]
+    for cmd in sides.values(): timed(cmd)  # warm-up: files in the page cache
+    times = {name: [] for name in sides}
+    for _ in range(repeats):
+        for name, cmd in sides.items(): times[name].append(timed(cmd)[0])
+    return times
 
 
-def reference_side(model, cfg, records, device, clips) -> float:
-    "One clip per forward pass, autograd on: what a plain loop over the clips does"
-    start = time.perf_counter()
-    model.eval()
-    for batch in make_loader(records, cfg, train=False, clips_per_video=clips, batch_size=1):
-        hq, lq = prepare_batch(batch, device)
-        torch.sigmoid(model(hq, lq)).tolist()
-    return (time.perf_counter() - start) / len(records)
+def forward_times(ck, repeats) -> dict:
+    "Seconds per clip of the forward pass, after one warm-up call"
+    from dfdetect.training import load_model
+    keep_heap_memory()
+    model, cfg, _ = load_model(ck)
+    d = cfg.data
+    hq, lq = torch.randn(1, d.sequence_length, 3, d.hq_size, d.hq_size), torch.randn(1, d.sequence_length, 3, d.lq_size, d.lq_size)
+    fast = inference_model(model)
+    runs = {"plain model, fp32 eager (`inference_mode`)": (model, None), "`inference_model`, fp32": (fast, None),
+            "`inference_model`, bf16 autocast": (fast, torch.bfloat16)}
+    out = {}
+    for name, (m, dtype) in runs.items():
+        with torch.inference_mode(), torch.autocast("cpu", dtype=dtype or torch.float32, enabled=dtype is not None):
+            m(hq, lq)
+            out[name] = []
+            for _ in range(repeats):
+                start = time.perf_counter(); m(hq, lq); out[name].append(time.perf_counter() - start)
+    try:
+        from dfdetect.deploy import OnnxModel, export_onnx
+        onnx = OnnxModel(export_onnx(ck, Path(ck).with_suffix(".onnx")))
+        u8 = [torch.randint(0, 256, x.shape, dtype=torch.uint8) for x in (hq, lq)]
+        onnx.probabilities(*u8)
+        out["ONNX export, onnxruntime fp32"] = []
+        for _ in range(repeats):
+            start = time.perf_counter(); onnx.probabilities(*u8); out["ONNX export, onnxruntime fp32"].append(time.perf_counter() - start)
+    except ImportError: pass
+    return out
+
+
+def demo_precision(tmp: Path) -> str:
+    "Train the demo and compare its held-out test scores in fp32 and bf16"
+    from sklearn.metrics import roc_auc_score
+    subprocess.run(["dfdetect_train", "--config", str(Path.cwd()/"configs/demo.yaml"), "--quiet"], cwd=tmp, check=True, capture_output=True)
+    here, tables = Path.cwd(), {}
+    os.chdir(tmp)  # the demo config's paths are relative
+    try:
+        for p in ("fp32", "bf16"):
+            members = load_members(["checkpoints/demo/best_model.pth"], [f"evaluation.precision={p}"])
+            records, _, which = select_videos([members[0].cfg])
+            tables[p] = score_ensemble(members, records, torch.device("cpu"))
+    finally: os.chdir(here)
+    def auc(t):
+        v = t.groupby("video").agg(label=("label", "first"), prob=("prob", "mean"))
+        return roc_auc_score(v.label, v.prob)
+    diff = (tables["bf16"].prob - tables["fp32"].prob).abs()
+    return (f"Trained demo model (`configs/demo.yaml`), its {len(records)} held-out {which} videos, "
+            f"{len(diff)} clips: largest clip probability difference bf16 - fp32 **{diff.max():.2e}** (median {diff.median():.1e}); "
+            f"video AUC-ROC {auc(tables['fp32']):.4f} in fp32, {auc(tables['bf16']):.4f} in bf16 "
+            f"(difference {auc(tables['bf16']) - auc(tables['fp32']):+.4f}).")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--videos", type=int, default=1, help="videos scored per repeat")
-    p.add_argument("--frames", type=int, default=40, help="frames per video")
-    p.add_argument("--clips", type=int, default=8, help="clips per video (evaluation.clips_per_video)")
-    p.add_argument("--batch-size", type=int, default=None,
-                   help="clips per batch (evaluation.batch_size); default: the config's, 16 on a GPU and 1 on the CPU")
-    p.add_argument("--workers", type=int, default=0, help="DataLoader workers")
-    p.add_argument("--repeats", type=int, default=3, help="timed repeats of each side (after one warm-up)")
-    p.add_argument("--device", default="cpu", help="cpu, or cuda to time the GPU path")
+    p.add_argument("--frames", type=int, default=300, help="frames of the scored video (Celeb-DF videos have 300-500)")
+    p.add_argument("--repeats", type=int, default=5, help="timed repeats of each side (after one warm-up)")
+    p.add_argument("--no-demo", action="store_true", help="skip training the demo for the precision figures")
     p.add_argument("--out", help="also write the results as markdown to this file")
     args = p.parse_args()
-    device = torch.device(args.device)
-    torch.manual_seed(0)
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_synthetic_dataset(Path(tmp)/"data", n_videos=max(2, args.videos), n_frames=args.frames,
-                                      frame_size=224, seed=0, test_fraction=0)
-        cfg = default_config(root, args)
-        records = scan_dataset(cfg).records[:args.videos]
-        model = build_model(cfg.model).to(device).eval()
-        load_before = os.getloadavg()
-        dfdetect_side(model, cfg, records[:1], device, 1); reference_side(model, cfg, records[:1], device, 1)  # warm-up
-        times = {"dfdetect": [], "reference": []}
-        for _ in range(args.repeats):
-            times["dfdetect"].append(dfdetect_side(model, cfg, records, device, args.clips))
-            times["reference"].append(reference_side(model, cfg, records, device, args.clips))
-        load_after = os.getloadavg()
-    med = {k: statistics.median(v) for k, v in times.items()}
-    ratio = statistics.median(r / d for r, d in zip(times["reference"], times["dfdetect"]))
-    command = "python benchmarks/bench_infer.py " + " ".join(
-        f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if k != "out" and v is not None)
-    batch = inference_batch_size(args.batch_size, device)
-    lines = [
-        f"## Inference: seconds per video on the {device.type.upper()} (`benchmarks/bench_infer.py`)", "",
-        f"Machine: {cpu_name()}, {os.cpu_count()} cores (`nproc`), device {device}, torch {torch.__version__} with "
-        f"{torch.get_num_threads()} threads, Python {platform.python_version()}. "
-        f"Load average (1/5/15 min) before: {' '.join(f'{x:.2f}' for x in load_before)}, "
-        f"after: {' '.join(f'{x:.2f}' for x in load_after)} (the machine is shared).", "",
-        f"Command: `{command}`", "",
-        f"Model: the seed's default (EfficientNet-B4 HQ 224 px + B0 LQ 112 px, T=10, stride 3, ConvLSTM 256->128, "
-        f"attention fusion, random weights); {args.clips} clips per video, {args.videos} videos of {args.frames} "
-        f"frames (224 px JPEG) per repeat, {args.workers} loader workers, median of {args.repeats} repeats after a warm-up.", "",
-        "| side | s/video (median) | all repeats (s/video) |", "|---|---|---|",
-        f"| dfdetect (`score_clips`: inference_mode, batch {batch}) | {med['dfdetect']:.2f} | "
-        f"{', '.join(f'{t:.2f}' for t in times['dfdetect'])} |",
-        f"| reference (autograd on, 1 clip per forward) | {med['reference']:.2f} | "
-        f"{', '.join(f'{t:.2f}' for t in times['reference'])} |", "",
-        f"Ratio reference / dfdetect (median of the per-repeat ratios "
-        f"{', '.join(f'{r / d:.2f}' for r, d in zip(times['reference'], times['dfdetect']))}): **{ratio:.2f}x**; "
-        f"{med['dfdetect'] / args.clips:.2f} s per clip of {cfg.data.sequence_length} frames.", "",
-    ]
-    text = "\n".join(lines)
+        ck, folder = setup(Path(tmp), args.frames)
+        times = whole_command(ck, folder, args.repeats)
+        forward = forward_times(ck, args.repeats)
+        precision = "" if args.no_demo else demo_precision(Path(tmp))
+    load_after = os.getloadavg()
+    ref = times["reference"]
+    lines = ["# CPU scoring (`benchmarks/bench_infer.py`)", "",
+             f"Machine: {cpu_description()}; torch {torch.__version__} with {torch.get_num_threads()} threads, Python "
+             f"{platform.python_version()}. Load average (1/5/15 min) before {' '.join(f'{x:.2f}' for x in load_before)}, "
+             f"after {' '.join(f'{x:.2f}' for x in load_after)}.", "",
+             f"Command: `python benchmarks/bench_infer.py --frames {args.frames} --repeats {args.repeats}"
+             + (" --no-demo" if args.no_demo else "") + "`", "",
+             f"## The whole command: process wall time, 8 clips of one {args.frames}-frame 224 px video, seed's default model", "",
+             "| command | median s | all repeats (s) | reference / this (median of the per-repeat ratios) |", "|---|---|---|---|"]
+    for name, ts in times.items():
+        ratio = statistics.median(r / t for r, t in zip(ref, ts))
+        lines.append(f"| {name} | {statistics.median(ts):.2f} | {', '.join(f'{t:.2f}' for t in ts)} | {ratio:.2f}x |")
+    lines += ["", "## The forward pass of one clip (B=1, T=10, 224 + 112 px), in one process", "",
+              "| model | median s | all repeats (s) | plain fp32 / this |", "|---|---|---|---|"]
+    plain = statistics.median(next(iter(forward.values())))
+    for name, ts in forward.items():
+        lines.append(f"| {name} | {statistics.median(ts):.3f} | {', '.join(f'{t:.3f}' for t in ts)} | {plain / statistics.median(ts):.2f}x |")
+    if precision: lines += ["", "## What bf16 does to the scores", "", precision]
+    text = "\n".join(lines) + "\n"
     print(text)
     if args.out: Path(args.out).write_text(text, encoding="utf-8")
 

@@ -20,7 +20,7 @@ import torch, torch.nn.functional as F
 from dfdetect.config import Config
 from dfdetect.data import make_loader, prepare_batch, scan_dataset
 from dfdetect.evaluation import score_clips
-from dfdetect.model import build_model
+from dfdetect.model import build_model, inference_model
 from dfdetect.synthetic import make_synthetic_dataset
 from dfdetect.training import amp_settings, autocast
 
@@ -88,7 +88,7 @@ def main(device, dry, out):
         cfg.data = dataclasses.replace(cfg.data, real_path=f"{tmp}/data/real", fake_path=f"{tmp}/data/fake", training_pairs=f"{tmp}/data/training_pairs.csv")
         cfg.training = dataclasses.replace(cfg.training, num_workers=0 if dry else os.cpu_count(), batch_size=batch, persistent_workers=False)
         records = scan_dataset(cfg).records
-        model = build_model(cfg.model).to(device).eval()
+        model = inference_model(build_model(cfg.model)).to(device)
         clips = 2 if dry else 8
         score_clips(model, cfg, records[:1], clips, None, device)  # warm-up
         sync(device); start = time.perf_counter()

@@ -97,6 +97,7 @@ class EvaluationConfig:
     threshold: float = field(default=0.5, metadata=_range(0, 1))  # decision threshold on the fake probability
     threshold_mode: Literal["fixed", "eer", "max_f1"] = "fixed"  # fixed, or chosen on the validation split
     batch_size: Optional[int] = field(default=None, metadata=_range(1))  # clips per inference batch; null: 16 on a GPU, 1 on the CPU (faster there)
+    precision: Literal["auto", "fp32", "bf16"] = "auto"  # scoring and validation: auto = training's AMP on a GPU, bf16 on a CPU that computes it natively (AMX, AVX512-BF16), else fp32
 
 @dataclass
 class FacesConfig:

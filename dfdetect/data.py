@@ -826,16 +826,19 @@ def collate_clips(items: list) -> dict:
     batch = default_collate([{**it, "hq": it["hq"].permute(0, 2, 3, 1), "lq": it["lq"].permute(0, 2, 3, 1)} for it in items])
     return {**batch, "hq": batch["hq"].permute(0, 1, 4, 2, 3), "lq": batch["lq"].permute(0, 1, 4, 2, 3)}
 
-def make_loader(records, cfg: Config, train: bool, sampler=None, clips_per_video: int = None, batch_size: int = None) -> DataLoader:
-    """DataLoader of `ClipDataset` batches with the config's workers and pinned memory: in training one clip per video and
-    `training.batch_size`; in evaluation `clips_per_video` (default `evaluation.clips_per_video`) and `evaluation.batch_size` if set"""
+def make_loader(records, cfg: Config, train: bool, sampler=None, clips_per_video: int = None, batch_size: int = None,
+                num_workers: int = None) -> DataLoader:
+    """DataLoader of `ClipDataset` batches with the config's workers (or `num_workers`) and pinned memory: in training one
+    clip per video and `training.batch_size`; in evaluation `clips_per_video` (default `evaluation.clips_per_video`) and
+    `evaluation.batch_size` if set"""
     t = cfg.training
+    workers = t.num_workers if num_workers is None else num_workers
     ds = ClipDataset(records, cfg.data, train, clips_per_video or cfg.evaluation.clips_per_video, cfg.seed)
     if train: sampler = ClipSampler(len(ds), sampler, cfg.seed)
     eval_batch = cfg.evaluation.batch_size or t.batch_size
     return DataLoader(ds, batch_size=batch_size or (t.batch_size if train else eval_batch), sampler=sampler,
-                      num_workers=t.num_workers, pin_memory=t.pin_memory and torch.cuda.is_available(),
-                      persistent_workers=t.persistent_workers and t.num_workers > 0, collate_fn=collate_clips,
+                      num_workers=workers, pin_memory=t.pin_memory and torch.cuda.is_available(),
+                      persistent_workers=t.persistent_workers and workers > 0, collate_fn=collate_clips,
                       generator=torch.Generator().manual_seed(cfg.seed))  # worker seeds from here, not from the global stream
 
 # %% ../nbs/01_data.ipynb #a8215988

@@ -4,15 +4,12 @@
 
 # %% ../nbs/05_evaluation.ipynb #93fe4880
 from __future__ import annotations
-import json, math, tempfile
+import ctypes, json, math, shutil, tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-import matplotlib.pyplot as plt, seaborn as sns
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-from sklearn import metrics as skm
 from tqdm.auto import tqdm
 from .config import Config, ConfigError, apply_overrides, config_from_dict
 from .core import UsageError, UserError, atomic_write, script, write_csv_atomic
@@ -20,15 +17,16 @@ from .deploy import OnnxModel
 from .faces import VIDEO_EXTS, VideoError, extract_faces, video_names, write_crops
 from .data import DataError, make_loader, prepare_batch, read_split_file, read_test_list, scan_dataset, scan_video
 from .data import video_record
-from .training import aggregate_scores, amp_settings, autocast, binary_metrics, load_model
-from .training import select_device
+from .model import inference_model
+from .training import aggregate_scores, autocast, binary_metrics, load_model, scoring_dtype, select_device
 
 # %% auto #0
 __all__ = ['PREDICTION_COLUMNS', 'video_predictions', 'write_predictions', 'read_predictions', 'evaluation_metrics',
            'write_metrics', 'plot_roc', 'plot_pr', 'plot_confusion', 'plot_score_hist', 'plot_training_log',
-           'save_plots', 'inference_batch_size', 'score_clips', 'Member', 'score_ensemble', 'EvaluationError',
-           'load_members', 'resolve_threshold', 'select_videos', 'evaluate', 'score_video', 'write_results',
-           'metrics_summary', 'score_video_file', 'Detector', 'report_test', 'dfdetect_infer']
+           'save_plots', 'inference_batch_size', 'keep_heap_memory', 'score_clips', 'Member', 'score_ensemble',
+           'EvaluationError', 'load_members', 'resolve_threshold', 'select_videos', 'evaluate', 'summarize',
+           'score_video', 'write_results', 'metrics_summary', 'cropped_videos', 'score_video_file', 'Detector',
+           'report_test', 'dfdetect_infer']
 
 # %% ../nbs/05_evaluation.ipynb #8b89eacc
 PREDICTION_COLUMNS = ["video", "label", "score", "prediction", "n_clips", "clip_scores", "path"]
@@ -92,7 +90,9 @@ def write_metrics(metrics: dict, path) -> Path:
     return atomic_write(path, lambda f: f.write((json.dumps(_jsonable(metrics), indent=2) + "\n").encode()))
 
 # %% ../nbs/05_evaluation.ipynb #f489a45b
+# matplotlib, seaborn and scikit-learn are imported where they draw: scoring needs none of them, and they load in 2 s
 def _axes(ax, figsize=(4.5, 4)):
+    import matplotlib.pyplot as plt
     return ax if ax is not None else plt.subplots(figsize=figsize)[1]
 
 def _both_classes(labels) -> bool: return len(set(np.asarray(labels).tolist()) & {0, 1}) == 2
@@ -111,6 +111,7 @@ def plot_roc(labels, # 1 = fake, 0 = real
              ax=None, # matplotlib axes to draw on
             ):
     "ROC curve with its area"
+    from sklearn import metrics as skm
     fpr, tpr, _ = skm.roc_curve(labels, scores)
     return _curve(ax, fpr, tpr, f"AUC-ROC = {skm.auc(fpr, tpr):.3f}", ([0, 1], [0, 1]),
                   "false positive rate", "true positive rate", "ROC curve", "lower right")
@@ -120,6 +121,7 @@ def plot_pr(labels, # 1 = fake, 0 = real
             ax=None, # matplotlib axes to draw on
            ):
     "Precision-recall curve (fake is the positive class) with the share of fakes as the chance level"
+    from sklearn import metrics as skm
     precision, recall, _ = skm.precision_recall_curve(labels, scores)
     fakes = np.mean(np.asarray(labels) == 1)
     return _curve(ax, recall, precision, f"PR-AUC (average precision) = {skm.average_precision_score(labels, scores):.3f}",
@@ -130,6 +132,8 @@ def plot_confusion(labels, # 1 = fake, 0 = real
                    ax=None, # matplotlib axes to draw on
                   ):
     "Confusion matrix, true labels in rows"
+    import seaborn as sns
+    from sklearn import metrics as skm
     cm = skm.confusion_matrix(labels, predictions, labels=[0, 1])
     ax = _axes(ax, (4, 3.5))
     sns.heatmap(cm, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax,
@@ -143,6 +147,7 @@ def plot_score_hist(labels, # 1 = fake, 0 = real
                     ax=None, # matplotlib axes to draw on
                    ):
     "Histograms of the scores of real and fake videos, with the threshold"
+    import seaborn as sns
     ax = _axes(ax, (5, 3.5))
     names = np.where(np.asarray(labels) == 1, "fake", "real")
     sns.histplot(x=np.asarray(scores), hue=names, hue_order=["real", "fake"], bins=20, binrange=(0, 1),
@@ -156,6 +161,8 @@ def plot_training_log(path, # a training log CSV (`paths.training_log`)
                       fig=None, # matplotlib figure to draw on
                      ):
     "Training curves: losses, accuracy/AUC-ROC/F1 and the learning rate per epoch"
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: training log not found (paths.training_log)")
     log = pd.read_csv(path)
@@ -185,6 +192,7 @@ def save_plots(preds: pd.DataFrame, # one row per video (`video_predictions`)
                training_log=None, # a training log CSV to plot too, if it exists
               ) -> list:
     "Write the ROC and PR curves, the confusion matrix, the score histograms and the training curves as PNG files"
+    from matplotlib.figure import Figure
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     videos = preds[preds["label"] >= 0]
@@ -212,6 +220,14 @@ def inference_batch_size(batch_size: int | None, # `evaluation.batch_size`
     "Clips per forward pass: `batch_size` if set, else 16 on a GPU and 1 on the CPU (where bigger batches are slower)"
     return batch_size or (1 if device.type == "cpu" else 16)
 
+def keep_heap_memory() -> bool:
+    """Let glibc serve tensors from memory the process already holds: big blocks from the heap, freed memory kept for
+    reuse (else every new tensor gets fresh pages that the kernel zeroes: about 15% of a CPU forward pass); whether it could"""
+    try: libc = ctypes.CDLL("libc.so.6")
+    except OSError: return False  # not glibc (macOS, Windows, musl): its allocator as it is
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, 1 << 30) and libc.mallopt(M_TRIM_THRESHOLD, 1 << 30))
+
 def score_clips(model: torch.nn.Module, # the detector, on `device`
                 cfg: Config, # its config: the data section cuts the clips
                 records: list, # `VideoRecord`s of the videos to score
@@ -221,12 +237,13 @@ def score_clips(model: torch.nn.Module, # the detector, on `device`
                 progress: bool = False, # show a progress bar
                ) -> pd.DataFrame:
     "Probability of fake for each clip of each video: one row per clip (video, label, path, clip, prob)"
-    loader = make_loader(records, cfg, train=False, clips_per_video=clips_per_video,
-                         batch_size=inference_batch_size(batch_size, device))
+    on_cpu = device.type == "cpu"
+    if on_cpu: keep_heap_memory()
+    loader = make_loader(records, cfg, train=False, clips_per_video=clips_per_video, batch_size=inference_batch_size(batch_size, device),
+                         num_workers=0 if on_cpu else None)  # on the CPU, loader processes would only take cores from the model
     model.eval()
     rows = []
-    amp_dtype, _ = amp_settings(cfg.training.use_amp, cfg.training.amp_dtype, device)
-    with torch.inference_mode(), autocast(device, amp_dtype):
+    with torch.inference_mode(), autocast(device, scoring_dtype(cfg, device)):
         for batch in tqdm(loader, desc="scoring clips", unit="batch", disable=not progress):
             if isinstance(model, OnnxModel): probs = model.probabilities(batch["hq"], batch["lq"])  # uint8 clips in
             else: probs = torch.sigmoid(model(*prepare_batch(batch, device, channels_last=cfg.model.channels_last)).float())
@@ -271,7 +288,9 @@ def load_members(paths, # checkpoint files; several make an ensemble
         if str(path).lower().endswith(".onnx"):  # an export of dfdetect_export: onnxruntime, on the CPU
             exported = OnnxModel(path)
             model, cfg, checkpoint = exported, exported.config, exported.checkpoint
-        else: model, cfg, checkpoint = load_model(path, device)
+        else:
+            model, cfg, checkpoint = load_model(path, device)
+            model = inference_model(model, inplace=True)
         source = f"{path} (its config)" + (f" with --set {' '.join(overrides)}" if overrides else "")
         cfg = config_from_dict(apply_overrides(cfg.to_dict(), overrides), source)
         members.append(Member(model.eval(), cfg, checkpoint, str(path)))
@@ -365,9 +384,16 @@ def evaluate(members: list, # `Member`s: one model or an ensemble
              evaluated_set: str = None, # `test`, `validation` or `all` (`select_videos`), for `metrics.json`
             ) -> tuple:
     "(predictions, clip scores, metrics) of `records` scored by `members`"
+    return summarize(members, score_ensemble(members, records, device, progress), selection, evaluated_set)
+
+def summarize(members: list, # the `Member`s that scored `clips`
+              clips: pd.DataFrame, # their clip scores (`score_ensemble`)
+              selection: str = "", # which videos these are and why, for `metrics.json`
+              evaluated_set: str = None, # `test`, `validation`, `all` or `unlabelled`, for `metrics.json`
+             ) -> tuple:
+    "(predictions, clip scores, metrics) of the clip scores `clips`"
     ev = members[0].cfg.evaluation
     threshold, threshold_note = resolve_threshold(members)
-    clips = score_ensemble(members, records, device, progress)
     preds = video_predictions(clips, ev.aggregate, threshold)
     metrics = evaluation_metrics(preds, clips, threshold)
     metrics.update(threshold=threshold, threshold_mode=ev.threshold_mode, threshold_note=threshold_note,
@@ -418,16 +444,37 @@ def _crop_video(cfg: Config, path, folder):
     write_crops(faces.crops, folder, cfg.faces.jpeg_quality)
     return faces
 
+def cropped_videos(cfg: Config, # its `faces` settings crop the faces
+                   paths: list, # video files
+                   folder, # where each video's crops go (a sub-folder named by `dfdetect.faces.video_names`)
+                  ):
+    """`(path, crops folder, VideoFaces)` of each video file of `paths` in order, cropped by a thread that works one
+    video ahead: the next video is decoded and its faces cropped while the caller scores this one. In place of the
+    `VideoFaces`, the `VideoError` or `EvaluationError` of a video that cannot be cropped"""
+    folders = [Path(folder)/name for name in video_names(paths)]
+    with ThreadPoolExecutor(1, thread_name_prefix="dfdetect-crop") as pool:
+        job = pool.submit(_crop_video, cfg, paths[0], folders[0]) if paths else None
+        for i, (path, crops) in enumerate(zip(paths, folders)):
+            try: faces = job.result()
+            except (VideoError, EvaluationError) as e: faces = e
+            if i + 1 < len(paths): job = pool.submit(_crop_video, cfg, paths[i + 1], folders[i + 1])
+            yield path, crops, faces
+
+def _file_row(members, path, crops, faces, device) -> dict:
+    "The predictions row of video file `path`, scored from its `crops` folder (then removed), with its face track"
+    row = score_video(members, crops, device)
+    shutil.rmtree(crops)
+    return dict(row, path=str(path), frames_decoded=faces.frames_decoded, frames_with_face=len(faces.crops), track=faces.track)
+
 def score_video_file(members: list, # `Member`s: one model or an ensemble
                      path, # a video file
                      device: torch.device,
                     ) -> dict:
     "The predictions row of video file `path`, its faces cropped as `dfdetect_extract` does, with the face track"
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)/Path(path).stem
-        faces = _crop_video(members[0].cfg, path, folder)
-        row = score_video(members, folder, device)
-    return dict(row, path=str(path), frames_decoded=faces.frames_decoded, frames_with_face=len(faces.crops), track=faces.track)
+        [(path, crops, faces)] = cropped_videos(members[0].cfg, [path], tmp)
+        if isinstance(faces, Exception): raise faces
+        return _file_row(members, path, crops, faces, device)
 
 def _as_list(x) -> list:
     "`[x]` for one path, else `x` (a list of them)"
@@ -489,27 +536,30 @@ def _verdict(row: dict, aggregate: str) -> str:
 def _score_files(members, paths, device, as_json):
     "Score video files one by one and print each verdict (or JSON); the failures are raised together at the end"
     results, failures = [], []
-    for path in paths:
-        try: results.append(score_video_file(members, path, device))
-        except (VideoError, EvaluationError) as e: failures.append(str(e))
+    with tempfile.TemporaryDirectory() as tmp:
+        for path, crops, faces in cropped_videos(members[0].cfg, paths, tmp):
+            if isinstance(faces, Exception): failures.append(str(faces))
+            else: results.append(_file_row(members, path, crops, faces, device))
     for r in results: r["track"] = r["track"].to_dict("records")
     if as_json: print(json.dumps(_jsonable(results[0] if len(paths) == 1 and results else results), indent=2))
     else:
         for r in results: print(_verdict(r, members[0].cfg.evaluation.aggregate) + f"\nfaces: the main face in {r['frames_with_face']} of {r['frames_decoded']} frames")
     if failures: raise EvaluationError("\n".join(failures))
 
-def _video_folder_records(members, folder, tmp) -> tuple:
-    "Unlabelled records of the video files in `folder`, their faces cropped into `tmp`; the problems; the file of each video"
+def _score_video_folder(members, folder, device, progress) -> tuple:
+    "Clip scores of the video files in `folder` (unlabelled); the problems; the file of each video"
     files = sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in VIDEO_EXTS)
     if not files: raise EvaluationError(f"{folder}: no video files ({', '.join(VIDEO_EXTS)}) to score")
-    records, problems, sources = [], [], {}
-    for path, name in zip(files, video_names(files)):
-        try: _crop_video(members[0].cfg, path, Path(tmp)/name)
-        except (VideoError, EvaluationError) as e: problems.append(str(e)); continue
-        records.append(video_record(Path(tmp)/name))
-        sources[name] = str(path)
-    if not records: raise EvaluationError(f"{folder}: no video with a face to score:\n" + "\n".join(problems))
-    return records, problems, sources
+    tables, problems, sources = [], [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        videos = cropped_videos(members[0].cfg, files, tmp)
+        for path, crops, faces in tqdm(videos, total=len(files), desc="scoring videos", unit="video", disable=not progress):
+            if isinstance(faces, Exception): problems.append(str(faces)); continue
+            tables.append(score_ensemble(members, [video_record(crops)], device))
+            sources[crops.name] = str(path)
+            shutil.rmtree(crops)
+    if not tables: raise EvaluationError(f"{folder}: no video with a face to score:\n" + "\n".join(problems))
+    return pd.concat(tables, ignore_index=True), problems, sources
 
 def _infer(checkpoints, video_dir, video_files, video_folder, all_videos, device, overrides, plots, progress, as_json):
     members = load_members(checkpoints, overrides, device)
@@ -517,14 +567,16 @@ def _infer(checkpoints, video_dir, video_files, video_folder, all_videos, device
         print(_verdict(score_video(members, video_dir, device), members[0].cfg.evaluation.aggregate))
         return
     if video_files: return _score_files(members, video_files, device, as_json)
-    with tempfile.TemporaryDirectory() as tmp:
-        if video_folder is not None:
-            records, problems, sources = _video_folder_records(members, video_folder, tmp)
-            why, which = f"the {len(records)} unlabelled videos of {video_folder}" + (f"; {len(problems)} left out:\n  " + "\n  ".join(problems) if problems else ""), "unlabelled"
-        else: records, why, which = select_videos([m.cfg for m in members], all_videos)
+    if video_folder is not None:
+        clips, problems, sources = _score_video_folder(members, video_folder, device, progress)
+        why = f"the {len(sources)} unlabelled videos of {video_folder}" + (f"; {len(problems)} left out:\n  " + "\n  ".join(problems) if problems else "")
+        print(f"evaluated {why}")
+        preds, _, metrics = summarize(members, clips, why, "unlabelled")
+        preds["path"] = preds["video"].map(sources)
+    else:
+        records, why, which = select_videos([m.cfg for m in members], all_videos)
         print(f"evaluating {why}")
         preds, _, metrics = evaluate(members, records, device, why, progress, which)
-    if video_folder is not None: preds["path"] = preds["video"].map(sources)
     cfg = members[0].cfg
     files = write_results(preds, metrics, cfg.paths.results_dir, cfg.paths.training_log, plots)
     print(metrics_summary(metrics))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_model.ipynb #a92467ca
 from __future__ import annotations
-import http.client, os, shutil, urllib.request
+import copy, http.client, os, shutil, urllib.request
 from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from functools import partial
@@ -13,6 +13,7 @@ import pandas as pd
 import torch
 from torch import nn
 import torch.nn.functional as F
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 from torch.utils.checkpoint import checkpoint
 from torch.utils.flop_counter import FlopCounterMode
 from efficientnet_pytorch import EfficientNet
@@ -24,8 +25,8 @@ from .core import UserError, atomic_write, script
 __all__ = ['TINY', 'OFFLINE_ENV', 'FUSIONS', 'PARTS', 'efficientnet_backbone', 'n_params', 'WeightsError', 'weights_file',
            'weights_dirs', 'find_weights', 'load_weights', 'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer',
            'ConvLSTM', 'frame_differences', 'TemporalStream', 'AttentionFusion', 'ConcatFusion', 'GatedFusion',
-           'MultiheadFusion', 'classifier', 'DualStreamDetector', 'build_model', 'model_summary', 'format_summary',
-           'dfdetect_summary']
+           'MultiheadFusion', 'classifier', 'DualStreamDetector', 'build_model', 'inference_model', 'model_summary',
+           'format_summary', 'dfdetect_summary']
 
 # %% ../nbs/03_model.ipynb #afe15492
 TINY = dict(width_coefficient=0.1, depth_coefficient=0.1)  # `efficientnet-tiny`: B0 at a tenth of its width and depth
@@ -345,6 +346,38 @@ def build_model(model_cfg: ModelConfig,  # the `model` section of a `Config`
                ) -> DualStreamDetector:
     "The detector described by `model_cfg`; raises `WeightsError` at once if pretrained weights cannot be had"
     return DualStreamDetector(model_cfg)
+
+# %% ../nbs/03_model.ipynb #e7ec95c0
+def _folded(conv: nn.Conv2d, norm: nn.BatchNorm2d) -> nn.Conv2d:
+    "`conv` followed by eval-mode `norm`, as one convolution; a stride-1 \"same\" convolution pads inside the convolution"
+    fused = fuse_conv_bn_eval(conv, norm)  # a copy of `conv` with the folded weights and bias
+    k, same = fused.kernel_size, tuple(fused.stride) == (1, 1) and tuple(fused.dilation) == (1, 1)
+    if not (same and all(side % 2 for side in k)): return fused  # strided: the asymmetric padding stays
+    plain = nn.Conv2d(fused.in_channels, fused.out_channels, k, padding=(k[0] // 2, k[1] // 2), groups=fused.groups)
+    plain.weight, plain.bias = fused.weight, fused.bias
+    return plain
+
+def _fold_backbone(net: EfficientNet):
+    "Fold each BatchNorm of `net` into its convolution and use one-op Swish, in place"
+    net._conv_stem, net._bn0 = _folded(net._conv_stem, net._bn0), nn.Identity()
+    net._conv_head, net._bn1 = _folded(net._conv_head, net._bn1), nn.Identity()
+    net._swish = nn.SiLU()
+    for b in net._blocks:
+        if b._block_args.expand_ratio != 1: b._expand_conv, b._bn0 = _folded(b._expand_conv, b._bn0), nn.Identity()
+        b._depthwise_conv, b._bn1 = _folded(b._depthwise_conv, b._bn1), nn.Identity()
+        b._project_conv, b._bn2 = _folded(b._project_conv, b._bn2), nn.Identity()
+        b._swish = nn.SiLU()
+
+def inference_model(model: DualStreamDetector, # a detector
+                    inplace: bool = False, # change `model` itself instead of a copy (no memory for a second model)
+                   ) -> DualStreamDetector:
+    "`model` (a copy of it, unless `inplace`) for scoring only, in eval mode without gradients: BatchNorm folded, one-op Swish, channels-last backbones"
+    fast = (model if inplace else copy.deepcopy(model)).eval().requires_grad_(False)
+    for stream in (fast.hq_stream, fast.lq_stream):
+        _fold_backbone(stream.net)
+        stream.channels_last = True
+        stream.net.to(memory_format=torch.channels_last)
+    return fast
 
 # %% ../nbs/03_model.ipynb #30f3801b
 PARTS = dict(hq_stream="HQ backbone", lq_stream="LQ backbone", hq_temporal="HQ temporal", lq_temporal="LQ temporal",

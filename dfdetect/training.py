@@ -12,20 +12,19 @@ import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as 
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 from fastcore.basics import patch
-from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
 from tqdm.auto import tqdm
 from .config import Config, ConfigError, config_from_dict, demo_config, load_config
 from .core import UserError, atomic_write, run_if_script, script
 from .data import DataError, make_loader, prepare_batch, records_for_split, scan_dataset
-from .model import build_model
+from .model import build_model, inference_model
 from .synthetic import ensure_synthetic
 
 # %% auto #0
 __all__ = ['METRICS', 'LOG_COLUMNS', 'AGGREGATES', 'ROW_COLUMNS', 'roc_eer', 'binary_metrics', 'choose_threshold',
            'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'config_diff', 'load_weights', 'EarlyStopping',
-           'TrainingLog', 'select_device', 'amp_settings', 'autocast', 'cpu_threads', 'torch_threads',
-           'seed_everything', 'rng_state', 'set_rng_state', 'balanced_weights', 'EpochSampler', 'DistInfo',
-           'init_distributed', 'all_gather_list', 'sync_buffers', 'any_rank', 'LivePlot', 'TrainingError',
+           'TrainingLog', 'select_device', 'amp_settings', 'autocast', 'native_bf16', 'scoring_dtype', 'cpu_threads',
+           'torch_threads', 'seed_everything', 'rng_state', 'set_rng_state', 'balanced_weights', 'EpochSampler',
+           'DistInfo', 'init_distributed', 'all_gather_list', 'sync_buffers', 'any_rank', 'LivePlot', 'TrainingError',
            'class_counts', 'aggregate_scores', 'video_scores', 'thresholds_for', 'split_metrics', 'Trainer',
            'run_outputs', 'check_outputs', 'train', 'load_model', 'summary_text', 'dfdetect_train']
 
@@ -34,6 +33,7 @@ def _both_classes(labels): return len(np.unique(labels)) == 2
 
 def roc_eer(labels, probs) -> tuple[float, float]:
     "Equal error rate and its threshold: the ROC point where the false positive and false negative rates meet"
+    from sklearn.metrics import roc_curve  # scikit-learn (and SciPy) load in a second: only where metrics are computed
     fpr, tpr, thresholds = roc_curve(labels, probs)
     i = int(np.argmin(np.abs((1 - tpr) - fpr)))
     return float((fpr[i] + 1 - tpr[i]) / 2), float(min(thresholds[i], 1.0))
@@ -52,6 +52,7 @@ def binary_metrics(labels, # 1 = fake, 0 = real
                    threshold:float=0.5, # a sample is called fake when its probability is >= threshold
                   ) -> dict:
     "Accuracy, AUC-ROC, PR-AUC (average precision), precision, recall, F1, EER, confusion matrix and counts"
+    from sklearn.metrics import average_precision_score, roc_auc_score
     labels, probs = _check_scores(labels, probs)
     preds = (probs >= threshold).astype(int)
     tp, fp = int(((preds == 1) & (labels == 1)).sum()), int(((preds == 1) & (labels == 0)).sum())
@@ -79,6 +80,7 @@ def choose_threshold(labels, # 1 = fake, 0 = real
     labels, probs = _check_scores(labels, probs)
     if mode == "fixed" or not _both_classes(labels): return float(fixed)
     if mode == "eer": return roc_eer(labels, probs)[1]
+    from sklearn.metrics import precision_recall_curve
     precision, recall, thresholds = precision_recall_curve(labels, probs)
     f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
     return float(thresholds[int(np.argmax(f1[:-1]))])
@@ -124,6 +126,7 @@ def load_weights(model:nn.Module, # the model to fill (a DDP wrapper is unwrappe
                  ckpt:dict, # a checkpoint from `load_checkpoint`
                  cfg:Config|None=None, # the config `model` was built from, to name differing keys
                  source:str="checkpoint", # how to name the checkpoint in messages
+                 assign:bool=False, # take the checkpoint's tensors as the parameters (for a model built on the meta device)
                 ):
     "Load `ckpt['model']` into `model`, or raise a `CheckpointError` that names the mismatch"
     model, state = _unwrap(model), ckpt["model"]
@@ -139,7 +142,7 @@ def load_weights(model:nn.Module, # the model to fill (a DDP wrapper is unwrappe
             + (f"; model config (checkpoint -> current): {', '.join(keys)}" if keys else "")
             + f"; {len(problems)} tensors do not fit: {'; '.join(sorted(problems)[:6])}"
             + ("; ..." if len(problems) > 6 else "") + ". Use the checkpoint's own config, or train anew")
-    model.load_state_dict(state)
+    model.load_state_dict(state, assign=assign)
 
 # %% ../nbs/04_training.ipynb #310d3f6c
 class EarlyStopping:
@@ -212,6 +215,19 @@ def amp_settings(use_amp:bool, # `training.use_amp`
 def autocast(device:torch.device, dtype:torch.dtype|None):
     "Autocast context for `dtype`, or a no-op for fp32"
     return torch.autocast(device.type, dtype=dtype) if dtype else nullcontext()
+
+def native_bf16() -> bool:
+    "Whether this CPU computes bf16 natively (AMX or AVX512-BF16): elsewhere bf16 is emulated, slower than fp32"
+    return any(getattr(torch.cpu, check, lambda: False)() for check in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"))
+
+def scoring_dtype(cfg:Config, # `evaluation.precision` decides; on a GPU `auto` follows `training.use_amp`
+                  device:torch.device,
+                 ) -> torch.dtype|None:
+    "The autocast dtype (None: fp32) of validation and scoring"
+    precision = cfg.evaluation.precision
+    if precision != "auto": return torch.bfloat16 if precision == "bf16" else None
+    if device.type == "cuda": return amp_settings(cfg.training.use_amp, cfg.training.amp_dtype, device)[0]
+    return torch.bfloat16 if device.type == "cpu" and native_bf16() else None
 
 # %% ../nbs/04_training.ipynb #338499c6
 def _cores() -> int: return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -465,10 +481,10 @@ def _build_loaders(self:Trainer):
 
 # %% ../nbs/04_training.ipynb #b7c1a0c6
 @patch
-def _forward(self:Trainer, model, batch):
-    "Logits and per-clip losses of a batch"
+def _forward(self:Trainer, model, batch, dtype):
+    "Logits and per-clip losses of a batch, under autocast to `dtype` (None: fp32)"
     hq, lq = prepare_batch(batch, self.device, self.cfg.model.channels_last)
-    with autocast(self.device, self.amp_dtype): logits = model(hq, lq)
+    with autocast(self.device, dtype): logits = model(hq, lq)
     losses = F.binary_cross_entropy_with_logits(logits.float(), batch["label"].to(self.device),
                                                 pos_weight=self.pos_weight, reduction="none")
     return logits, losses
@@ -506,7 +522,7 @@ def train_epoch(self:Trainer, epoch:int) -> list:
     rows = []
     bar = tqdm(self.train_loader, desc=f"epoch {epoch} train", leave=False, disable=not self.show)
     for i, batch in enumerate(bar):
-        logits, losses = self._forward(self.model, batch)
+        logits, losses = self._forward(self.model, batch, self.amp_dtype)
         loss = losses.mean()
         self._step(loss, epoch, i, batch)
         rows += _clip_rows(batch, logits, losses)
@@ -516,12 +532,12 @@ def train_epoch(self:Trainer, epoch:int) -> list:
 @patch
 def validate(self:Trainer, epoch:int) -> list:
     "Score this rank's share of the val videos; the clip rows of all ranks"
-    model = _unwrap(self.model).eval()
-    sync_buffers(model, self.info)  # every rank scores with the model that rank 0 saves
+    sync_buffers(_unwrap(self.model), self.info)  # every rank scores with the model that rank 0 saves
+    model, dtype = inference_model(_unwrap(self.model)), scoring_dtype(self.cfg, self.device)  # as dfdetect_infer scores
     rows = []
     with torch.no_grad():
         for batch in tqdm(self.val_loader, desc=f"epoch {epoch} val", leave=False, disable=not self.show):
-            rows += _clip_rows(batch, *self._forward(model, batch))
+            rows += _clip_rows(batch, *self._forward(model, batch, dtype))
     rows = all_gather_list(rows, self.info)
     bad = sorted({r[0] for r in rows if not math.isfinite(r[4])})
     if bad: raise TrainingError(f"epoch {epoch}: the validation loss is not finite on videos {', '.join(bad[:10])}; "
@@ -645,8 +661,8 @@ def load_model(path, # a checkpoint written by training, e.g. `paths.best_model`
     ckpt = load_checkpoint(path)
     try: cfg = config_from_dict(ckpt["config"], f"{path} (its config)")
     except ConfigError as e: raise CheckpointError(f"{e}; the checkpoint was written by another dfdetect version") from None
-    model = build_model(dataclasses.replace(cfg.model, pretrained=False))
-    load_weights(model, ckpt, cfg, str(path))
+    with torch.device("meta"): model = build_model(dataclasses.replace(cfg.model, pretrained=False))  # shapes only
+    load_weights(model, ckpt, cfg, str(path), assign=True)
     return model.to(device).eval(), cfg, ckpt
 
 # %% ../nbs/04_training.ipynb #83503731

@@ -6,9 +6,9 @@ order = ['gpu', 'extraction', 'loader', 'synthetic', 'model', 'training', 'evalu
 head = """# Benchmarks
 
 Performance of dfdetect, measured by the scripts in `benchmarks/`. Each section gives the machine, the command,
-the figures and a reference measured side by side in the same run. The development machine (2 AMD EPYC cores,
-no GPU) was at times shared with other jobs; each section says how loaded it was. Read the medians and the
-ratios to the reference. No GPU machine has been lent to this project yet; GPU figures (AMP step time, peak
+the figures and a reference measured side by side in the same run. The development machines (2 cores, no GPU:
+AMD EPYC in the earlier sections, an Intel Xeon with AMX in "CPU scoring") were at times shared with other jobs;
+each section names its machine and says how loaded it was. Read the medians and the ratios to the reference. No GPU machine has been lent to this project yet; GPU figures (AMP step time, peak
 memory at batch 12, T=10, inference s/video, loader clips/s) are still to be measured with
 `bash benchmarks/gpu_check.sh` (one script, at most 8 minutes, writes `benchmarks/results_gpu.md`).
 

@@ -338,8 +338,7 @@ class DualStreamDetector(nn.Module):
         if return_details and torch.is_grad_enabled():  # frozen backbones give maps outside the graph: bring them in
             hq_maps, lq_maps = (m if m.requires_grad else m.requires_grad_() for m in (hq_maps, lq_maps))
         fused, weights = self.fusion(self.hq_temporal(hq_maps), self.lq_temporal(lq_maps))
-        with torch.autocast(hq.device.type, enabled=False):  # an fp32 head: bf16 logits would round scores to about 0.1%
-            logits = self.classifier(fused.float()).squeeze(1)
+        logits = self.classifier(fused).squeeze(1)
         if not return_details: return logits
         return dict(logits=logits, stream_weights=weights, hq_features=hq_maps, lq_features=lq_maps)
 

@@ -14,14 +14,15 @@ what bf16 does to the scores of the trained demo model.
 
     python benchmarks/bench_infer.py [--repeats 5] [--frames 300] [--no-demo] [--out benchmarks/results_evaluation.md]
 """
-import argparse, os, platform, re, statistics, subprocess, sys, tempfile, time
+import argparse, os, platform, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
-import numpy as np, torch
+import torch
 from dfdetect.config import Config
-from dfdetect.evaluation import keep_heap_memory, load_members, score_ensemble, select_videos
+from dfdetect.checkpoints import load_model, save_checkpoint
+from dfdetect.devices import keep_heap_memory, native_bf16
 from dfdetect.model import build_model, inference_model
 from dfdetect.synthetic import make_synthetic_dataset
-from dfdetect.training import native_bf16, save_checkpoint
+from dfdetect.scoring import OnnxScorer, load_members, score_ensemble, select_videos
 
 HERE = Path(__file__).resolve().parent
 
@@ -66,7 +67,6 @@ def whole_command(ck, folder, repeats) -> dict:
 
 def forward_times(ck, repeats) -> dict:
     "Seconds per clip of the forward pass, after one warm-up call"
-    from dfdetect.training import load_model
     keep_heap_memory()
     model, cfg, _ = load_model(ck)
     d = cfg.data
@@ -82,8 +82,8 @@ def forward_times(ck, repeats) -> dict:
             for _ in range(repeats):
                 start = time.perf_counter(); m(hq, lq); out[name].append(time.perf_counter() - start)
     try:
-        from dfdetect.deploy import OnnxModel, export_onnx
-        onnx = OnnxModel(export_onnx(ck, Path(ck).with_suffix(".onnx")))
+        from dfdetect.deploy import export_onnx
+        onnx = OnnxScorer(export_onnx(ck, Path(ck).with_suffix(".onnx")))
         u8 = [torch.randint(0, 256, x.shape, dtype=torch.uint8) for x in (hq, lq)]
         onnx.probabilities(*u8)
         out["ONNX export, onnxruntime fp32"] = []
@@ -102,7 +102,8 @@ def demo_precision(tmp: Path) -> str:
     try:
         for p in ("fp32", "bf16"):
             members = load_members(["checkpoints/demo/best_model.pth"], [f"evaluation.precision={p}"])
-            records, _, which = select_videos([members[0].cfg])
+            selection = select_videos([members[0].cfg])
+            records, which = selection.records, selection.evaluated_set
             tables[p] = score_ensemble(members, records, torch.device("cpu"))
     finally: os.chdir(here)
     def auc(t):

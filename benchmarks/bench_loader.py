@@ -14,7 +14,7 @@ every repeat so that the load of a shared machine hits all variants alike, one p
 and `--workers` worker processes (eval clips, persistent workers, 4x the clips per measurement). Prints medians and ratios to the naive reference
 as a markdown table.
 """
-import argparse, os, platform, statistics, subprocess, time
+import argparse, os, platform, statistics, time
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image

@@ -10,7 +10,7 @@ Measured:
 - training step (forward, backward, optimizer step) in clips/s and peak memory (`torch.cuda.max_memory_allocated`) at
   batch 12, T=10, for the seed's architecture and for the default with the 256-channel ConvLSTM projection, with AMP
   (bf16 where supported, else fp16), with and without gradient checkpointing, channels_last and `torch.compile`;
-- inference: seconds per video (8 clips, `evaluation.batch_size` 16) with `dfdetect.evaluation.score_clips`;
+- inference: seconds per video (8 clips, `evaluation.batch_size` 16) with `dfdetect.scoring.score_clips`;
 - the loader: clips/s of `make_loader` with the workers the machine has, on 224 px JPEG faces, to show whether it can
   keep the GPU fed.
 """
@@ -19,10 +19,10 @@ from pathlib import Path
 import torch, torch.nn.functional as F
 from dfdetect.config import Config
 from dfdetect.data import make_loader, prepare_batch, scan_dataset
-from dfdetect.evaluation import score_clips
+from dfdetect.devices import amp_settings, autocast
+from dfdetect.scoring import TorchScorer, score_clips
 from dfdetect.model import build_model, inference_model
 from dfdetect.synthetic import make_synthetic_dataset
-from dfdetect.training import amp_settings, autocast
 
 def sizes(dry):
     "(batch, T, HQ px, LQ px, backbones, steps) of a real check or a dry run"
@@ -90,9 +90,10 @@ def main(device, dry, out):
         records = scan_dataset(cfg).records
         model = inference_model(build_model(cfg.model)).to(device)
         clips = 2 if dry else 8
-        score_clips(model, cfg, records[:1], clips, None, device)  # warm-up
+        scorer = TorchScorer(model, cfg, device)
+        score_clips(scorer, cfg, records[:1], clips, None, device)  # warm-up
         sync(device); start = time.perf_counter()
-        score_clips(model, cfg, records, clips, None, device)
+        score_clips(scorer, cfg, records, clips, None, device)
         sync(device); per_video = (time.perf_counter() - start) / len(records)
         loader = make_loader(records, cfg, train=True)
         start, n = time.perf_counter(), 0

@@ -63,21 +63,25 @@ def _unwrap_optional(tp):
         if len(args) == 1: return args[0]
     return tp
 
+def _flag(name: str) -> str:
+    "The option of parameter `name`: `test_pairs` -> `--test-pairs`; a trailing `_` (`set_`, `json_`: not shadowing the builtin) is dropped"
+    return "--" + name.rstrip("_").replace("_", "-")
+
 def _option(parser, required, name, param, tp, help_text):
-    "Add the option `--name` of parameter `name` to `parser` (or to its `required` group)"
+    "Add the option of parameter `name` (`_flag`) to `parser` (or to its `required` group)"
     tp, help_text = _unwrap_optional(tp), help_text or ""
     kw, is_required = dict(dest=name), param.default is inspect.Parameter.empty
     if tp is bool: kw.update(action="store_true")
     elif get_origin(tp) is list:
-        kw.update(nargs="+", action="extend", type=get_args(tp)[0], metavar="KEY=VALUE" if name == "set" else name.upper())
+        kw.update(nargs="+", action="extend", type=get_args(tp)[0], metavar="KEY=VALUE" if name == "set_" else name.rstrip("_").upper())
     elif get_origin(tp) is Literal:
-        kw.update(choices=get_args(tp), type=type(get_args(tp)[0]), metavar=name.upper())
+        kw.update(choices=get_args(tp), type=type(get_args(tp)[0]), metavar=name.rstrip("_").upper())
         help_text += f" (one of: {', '.join(map(str, get_args(tp)))})"
-    else: kw.update(type=tp if tp in (int, float) else str, metavar=name.upper())
+    else: kw.update(type=tp if tp in (int, float) else str, metavar=name.rstrip("_").upper())
     if not is_required and tp is not bool:
         kw["default"] = param.default
         if param.default is not None: help_text += f" (default: {param.default})"
-    (required if is_required else parser).add_argument(f"--{name.replace('_', '-')}", required=is_required,
+    (required if is_required else parser).add_argument(_flag(name), required=is_required,
                                                        help=help_text.strip(), **kw)
 
 def command_parser(func) -> argparse.ArgumentParser:

@@ -82,6 +82,7 @@ def cropped_videos(cfg, # its `faces` settings crop the faces
             if i + 1 < len(paths): job = pool.submit(_crop_video, cfg, paths[i + 1], folders[i + 1])
             yield path, crops, faces
 
+# %% ../nbs/12_evaluation.ipynb #735a1e28
 def _file_row(members, path, crops, faces, device) -> dict:
     "The predictions row of video file `path`, scored from its `crops` folder (then removed), with its face track"
     row = score_crops(members, crops, device)
@@ -100,6 +101,7 @@ def score_video_files(members: list, # `Member`s: one model or an ensemble
             else: rows.append(_file_row(members, path, crops, faces, device))
     return rows, failures
 
+# %% ../nbs/12_evaluation.ipynb #e0443daa
 def _as_list(x) -> list:
     "`[x]` for one path, else `x` (a list of them)"
     return [x] if isinstance(x, (str, Path)) else list(x)

@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['TRAINED_OVERRIDES', 'tiny_config', 'tiny_dataset', 'write_frames', 'write_dataset', 'celeb_names', 'broken_tree',
-           'tiny_clip_batch', 'trained_config', 'trained_run', 'carphone_video', 'face_video']
+           'tiny_clip_batch', 'as_jpeg', 'trained_config', 'trained_run', 'carphone_video', 'face_video']
 
 # %% ../nbs/90_testing.ipynb #12cc5e98
+import io
 from pathlib import Path
 import cv2, numpy as np, pandas as pd, torch
 from PIL import Image
@@ -99,6 +100,21 @@ def tiny_clip_batch(batch_size: int = 4, # B, clips
         "clip": torch.zeros(batch_size, dtype=torch.int64),
         "frames": torch.arange(sequence_length).repeat(batch_size, 1),
     }
+
+# %% ../nbs/90_testing.ipynb #c9554269
+def as_jpeg(picture, # a matplotlib figure or a PIL image
+            quality: int = 80, # JPEG quality
+            dpi: int = 80, # resolution of a figure
+           ):
+    "`picture` as a JPEG notebook output (a figure of pyplot's is closed, so that it is not shown twice)"
+    from IPython.display import Image as Output
+    import matplotlib.pyplot as plt
+    buf = io.BytesIO()
+    if isinstance(picture, Image.Image): picture.convert("RGB").save(buf, format="jpeg", quality=quality)
+    else:
+        picture.savefig(buf, format="jpeg", dpi=dpi, pil_kwargs=dict(quality=quality))
+        plt.close(picture)
+    return Output(buf.getvalue(), format="jpeg")
 
 # %% ../nbs/90_testing.ipynb #d34f029f
 TRAINED_OVERRIDES = ["data.sequence_length=6", "data.frame_skip=2", "data.hq_size=64", "data.lq_size=32",

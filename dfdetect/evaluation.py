@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 import pandas as pd, torch
-from tqdm.auto import tqdm
-from .core import UsageError, script
+from .core import UsageError, progress_bar, script
 from .data import video_record
 from .devices import select_device
 from .faces import VIDEO_EXTS, VideoError, extract_faces, video_names, write_crops
@@ -138,7 +137,7 @@ def score_videos_folder(members: list, # `Member`s: one model or an ensemble
     tables, problems, sources = [], [], {}
     with tempfile.TemporaryDirectory() as tmp:
         videos = cropped_videos(members[0].cfg, files, tmp)
-        for path, crops, faces in tqdm(videos, total=len(files), desc="scoring videos", unit="video", disable=not progress):
+        for path, crops, faces in progress_bar(videos, total=len(files), desc="scoring videos", unit="video", disable=not progress):
             if isinstance(faces, Exception): problems.append(str(faces)); continue
             tables.append(score_ensemble(members, [_crops_record(members, crops)], device))
             sources[crops.name] = str(path)

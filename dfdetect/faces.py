@@ -4,21 +4,22 @@
 
 # %% ../nbs/02_faces.ipynb #c84dd13f
 from __future__ import annotations
-import math, multiprocessing, os, shutil, tempfile, time
+import json, math, multiprocessing, os, shutil, tempfile, time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 import av, cv2, numpy as np, pandas as pd
-from tqdm.auto import tqdm
 from .config import Config, FacesConfig, load_config
-from .core import UsageError, UserError, script, write_csv_atomic, write_text_atomic
+from .core import UsageError, UserError, progress_bar, script, write_csv_atomic, write_text_atomic
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'TRACK_COLUMNS', 'REPORT_COLUMNS', 'CELEBDF', 'VideoError', 'read_frames', 'Faces', 'no_faces',
-           'yunet_model', 'YuNetDetector', 'detector_for', 'Track', 'link_tracks', 'main_track', 'track_geometry',
-           'crop_face', 'VideoFaces', 'extract_faces', 'write_crops', 'extract_video', 'list_sources', 'video_names',
-           'write_pairs', 'extract_dataset', 'extraction_summary', 'dfdetect_extract']
+__all__ = ['VIDEO_EXTS', 'TRACK_COLUMNS', 'REPORT_COLUMNS', 'FFPP_METHODS', 'CELEBDF', 'VideoError', 'read_frames', 'Faces',
+           'no_faces', 'yunet_model', 'YuNetDetector', 'detector_for', 'Track', 'link_tracks', 'main_track',
+           'track_geometry', 'crop_face', 'VideoFaces', 'extract_faces', 'write_crops', 'extract_video', 'ffpp_sources',
+           'dfdc_sources', 'VideoSource', 'list_sources', 'video_names', 'write_pairs', 'extract_dataset',
+           'extraction_summary', 'dfdetect_extract']
 
 # %% ../nbs/02_faces.ipynb #1abc8d31
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp", ".ts")
@@ -284,16 +285,88 @@ def extract_video(path, # a video file
                             "its clips repeat frames")
     return dict(row, status=status, seconds=round(time.perf_counter() - start, 3), problem="; ".join(problems))
 
+# %% ../nbs/02_faces.ipynb #8ff5701f
+FFPP_METHODS = ("Deepfakes", "Face2Face", "FaceSwap", "NeuralTextures", "FaceShifter")
+
+def _ffpp_splits(root: Path) -> dict:
+    "FaceForensics++ id -> `train`/`val`/`test`, from the official split files in `root` or `root/splits` ({} without them)"
+    out = {}
+    for split in ("train", "val", "test"):
+        path = next((p for p in (root/f"{split}.json", root/"splits"/f"{split}.json") if p.is_file()), None)
+        if path is None: continue
+        try: pairs = json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise UserError(f"{path}: not a FaceForensics++ split file ({e}); it holds a JSON list of id pairs, e.g. [[\"953\", \"974\"]]") from None
+        out.update({str(i): split for pair in pairs for i in pair})
+    return out
+
+def ffpp_sources(root, # the FaceForensics++ root: original_sequences/, manipulated_sequences/
+                 compression: str = "c23", # c0 (raw), c23 or c40
+                 methods: list = None, # the manipulations to take; None: those of `FFPP_METHODS` present
+                ) -> list:
+    "The `VideoSource`s of a FaceForensics++ tree: real youtube videos and each method's fakes, with their people and official split"
+    root = Path(root)
+    reals = root/"original_sequences/youtube"/compression/"videos"
+    if not reals.is_dir():
+        raise UserError(f"{reals}: folder not found; --ffpp takes the FaceForensics++ root, with original_sequences/youtube/"
+                        f"{compression}/videos and manipulated_sequences/<method>/{compression}/videos (check --compression)")
+    splits = _ffpp_splits(root)
+    out = [VideoSource(p, "real", p.stem, splits.get(p.stem), (p.stem,)) for p in _files(reals)]
+    for method in methods or [m for m in FFPP_METHODS if (root/"manipulated_sequences"/m/compression/"videos").is_dir()]:
+        folder = root/"manipulated_sequences"/method/compression/"videos"
+        if not folder.is_dir(): raise UserError(f"{folder}: folder not found; --methods {method} is not in this copy of FaceForensics++")
+        for p in _files(folder):
+            people = tuple(p.stem.split("_")[:2])
+            out.append(VideoSource(p, "fake", f"{method}_{p.stem}", splits.get(people[0]), people))
+    return out
+
+# %% ../nbs/02_faces.ipynb #fc7abe6c
+def _read_json(path: Path, what: str):
+    try: return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise UserError(f"{path}: not a readable {what} ({e})") from None
+
+def dfdc_sources(root, # the DFDC root: folders with a metadata.json (training parts) or a labels.csv (the test set)
+                ) -> list:
+    "The `VideoSource`s of a DFDC tree: each fake shows its original's person; the videos of a `labels.csv` are test videos"
+    root, out = Path(root), []
+    for meta in sorted(root.rglob("metadata.json")):
+        for name, entry in sorted(_read_json(meta, "DFDC metadata.json").items()):
+            label = str(entry.get("label", "")).lower()
+            if label not in ("real", "fake"): raise UserError(f"{meta}: {name} has label {entry.get('label')!r}; expected REAL or FAKE")
+            person = Path(entry.get("original") or name).stem if label == "fake" else Path(name).stem
+            out.append(VideoSource(meta.parent/name, label, Path(name).stem, None, (person,)))
+    for labels in sorted(root.rglob("labels.csv")):
+        table = pd.read_csv(labels, dtype=str)
+        if not {"filename", "label"} <= set(table.columns):
+            raise UserError(f"{labels}: expected the columns filename,label (1 = fake) of DFDC's test labels")
+        out += [VideoSource(labels.parent/f, "fake" if l.strip() == "1" else "real", Path(f).stem, "test", (Path(f).stem,))
+                for f, l in zip(table.filename, table.label)]
+    if not out: raise UserError(f"{root}: no metadata.json or labels.csv found; --dfdc takes the DFDC root (dfdc_train_part_*/, test/)")
+    return out
+
 # %% ../nbs/02_faces.ipynb #e043db82
 CELEBDF = {"Celeb-real": "real", "YouTube-real": "real", "Celeb-synthesis": "fake"}
 
+@dataclass(frozen=True)
+class VideoSource:
+    "A video file to extract, its label and, where a dataset's layout says so, its name, split and people"
+    path: Path
+    label: str  # real or fake
+    name: str = None  # the name of its crops folder; None: from the file name (`video_names`)
+    split: str = None  # train, val or test, as the dataset's official split says
+    identities: tuple = ()  # the people in it, for the identity-grouped split
+
+def _files(folder: Path) -> list:
+    "The visible files of `folder`, sorted"
+    return [p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
+
 def list_sources(folders: dict) -> list:
-    "`(path, label)` of every visible file in the folders of `folders` (folder -> label), sorted by path"
+    "A `VideoSource` for every visible file in the folders of `folders` (folder -> label), sorted by path"
     out = []
     for folder, label in folders.items():
         folder = Path(folder)
         if not folder.is_dir(): raise UserError(f"{folder}: folder not found; give folders of video files (--real DIR, --fake DIR)")
-        out += [(p, label) for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
+        out += [VideoSource(p, label) for p in _files(folder)]
     return out
 
 def video_names(paths: list) -> list:
@@ -314,13 +387,19 @@ def _extract_job(job):
     if "detector" not in _DETECTOR: cv2.setNumThreads(1); _DETECTOR["detector"] = detector_for(cfg.faces)
     return extract_video(path, folder, cfg, label, _DETECTOR["detector"])
 
-def write_pairs(out: Path) -> Path:
-    "`out/training_pairs.csv` listing every complete video folder under `out/real` and `out/fake`"
+def write_pairs(out: Path, # the output folder
+                sources: list = (), # the `VideoSource`s extracted there: their splits and people go into the CSV
+               ) -> Path:
+    "`out/training_pairs.csv` listing every complete video folder under `out/real` and `out/fake`, with the sources' splits and people"
     rows = [(d.name, label) for label in ("real", "fake") if (out/label).is_dir()
             for d in sorted((out/label).iterdir()) if d.is_dir() and not d.name.startswith(".")]
-    return write_csv_atomic(pd.DataFrame(rows, columns=["video", "label"]), out/"training_pairs.csv")
+    pairs = pd.DataFrame(rows, columns=["video", "label"])
+    known = {s.name: s for s in sources if s.name and (s.split or s.identities)}
+    if known: pairs = pairs.assign(split=[getattr(known.get(v), "split", None) or "" for v in pairs.video],
+                                   identity=[" ".join(getattr(known.get(v), "identities", ())) for v in pairs.video])
+    return write_csv_atomic(pairs, out/"training_pairs.csv")
 
-def extract_dataset(sources: list, # `(video file, label)` pairs
+def extract_dataset(sources: list, # `VideoSource`s
                     out, # the output folder
                     cfg: Config,
                     workers: int = None, # processes; None: `faces.workers` (0: one per core)
@@ -329,13 +408,14 @@ def extract_dataset(sources: list, # `(video file, label)` pairs
                    ) -> pd.DataFrame:
     "Extract the main face of each video into `out/<label>/<video>/`; the report rows of this run (done videos kept from before)"
     out = Path(out)
-    names = video_names([p for p, _ in sources])
+    names = [s.name or name for s, name in zip(sources, video_names([s.path for s in sources]))]
     todo, report_path = [], out/("extraction_report.csv" if shard == (0, 1) else f"extraction_report.shard-{shard[0]}-of-{shard[1]}.csv")
     old = (pd.read_csv(report_path, dtype={"path": str, "video": str, "problem": str}, keep_default_na=False).set_index("path")
            if report_path.is_file() else None)
     rows = []
-    for k, ((path, label), name) in enumerate(zip(sources, names)):
+    for k, (source, name) in enumerate(zip(sources, names)):
         if k % shard[1] != shard[0]: continue
+        path, label = Path(source.path), source.label
         folder = out/label/name
         if not path.suffix.lower() in VIDEO_EXTS:
             rows.append(_report_row(path, name, label, "not_a_video", f"not a video file extension ({', '.join(VIDEO_EXTS)}): left out"))
@@ -346,10 +426,10 @@ def extract_dataset(sources: list, # `(video file, label)` pairs
     n = workers if workers is not None else cfg.faces.workers
     n = min(n or os.cpu_count() or 1, max(1, len(todo)))
     saved = time.monotonic()
-    with tqdm(total=len(todo), desc="extracting faces", unit="video", disable=not progress) as bar:
+    with progress_bar(total=len(todo), desc="extracting faces", unit="video", disable=not progress) as bar:
         def done(row):
             nonlocal saved
-            rows.append(row); bar.update(); bar.set_postfix_str(f"{row['video']}: {row['status']}")
+            rows.append(row); bar.set_postfix_str(f"{row['video']}: {row['status']}", refresh=False); bar.update()
             if time.monotonic() - saved > 10:  # a killed run keeps its report, rewritten every 10 s at most
                 write_csv_atomic(pd.DataFrame(rows, columns=REPORT_COLUMNS), report_path); saved = time.monotonic()
         if n == 1:
@@ -359,7 +439,7 @@ def extract_dataset(sources: list, # `(video file, label)` pairs
                 for row in pool.map(_extract_job, todo): done(row)
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     write_csv_atomic(report, report_path)
-    write_pairs(out)
+    write_pairs(out, [replace(s, name=n) for s, n in zip(sources, names)])
     return report
 
 def extraction_summary(report: pd.DataFrame, out: Path) -> str:
@@ -380,6 +460,10 @@ def dfdetect_extract(out: str, # output folder: out/real/<video>/<frame>.jpg, ou
                      real: list[str] = None, # folder(s) of real videos
                      fake: list[str] = None, # folder(s) of fake videos
                      celebdf: str = None, # Celeb-DF v2 root: Celeb-real, YouTube-real (real), Celeb-synthesis (fake), List_of_testing_videos.txt
+                     ffpp: str = None, # FaceForensics++ root: original_sequences/youtube (real), manipulated_sequences/<method> (fake), splits/*.json
+                     compression: Literal["c0", "c23", "c40"] = "c23", # with --ffpp: which quality
+                     methods: list[str] = None, # with --ffpp: the manipulations (default: Deepfakes Face2Face FaceSwap NeuralTextures FaceShifter, those present)
+                     dfdc: str = None, # DFDC root: dfdc_train_part_*/metadata.json, and the test set's labels.csv
                      config: str = None, # YAML config: its faces section (and data.sequence_length for the short-video check)
                      set_: list[str] = None, # override config keys, e.g. --set faces.crop_size=256
                      workers: int = None, # processes (faces.workers; default one per core)
@@ -388,7 +472,8 @@ def dfdetect_extract(out: str, # output folder: out/real/<video>/<frame>.jpg, ou
                      quiet: bool = False, # no progress bar
                     ):
     "Extract stable, aligned face crops from folders of real and fake videos, ready for dfdetect_data and dfdetect_train"
-    if not (real or fake or celebdf): raise UsageError("give video folders: --real DIR and --fake DIR, or --celebdf ROOT")
+    if not (real or fake or celebdf or ffpp or dfdc):
+        raise UsageError("give video folders (--real DIR and --fake DIR) or a dataset's root (--celebdf, --ffpp or --dfdc ROOT)")
     cfg, out = load_config(config, set_ or ()), Path(out)
     folders = {f: "real" for f in real or ()} | {f: "fake" for f in fake or ()}
     if celebdf:
@@ -396,7 +481,8 @@ def dfdetect_extract(out: str, # output folder: out/real/<video>/<frame>.jpg, ou
         folders |= {root/name: label for name, label in CELEBDF.items()}
         if (root/"List_of_testing_videos.txt").is_file():  # names are file stems: the list holds as it is
             write_text_atomic(out/"List_of_testing_videos.txt", (root/"List_of_testing_videos.txt").read_text())
-    report = extract_dataset(list_sources(folders), out, cfg, workers, _parse_shard(shard) if shard else (0, 1), not quiet)
+    sources = list_sources(folders) + (ffpp_sources(ffpp, compression, methods) if ffpp else []) + (dfdc_sources(dfdc) if dfdc else [])
+    report = extract_dataset(sources, out, cfg, workers, _parse_shard(shard) if shard else (0, 1), not quiet)
     print(extraction_summary(report, out))
     usable = report.status.isin(["ok", "short"]).sum()
     if not usable: raise UserError(f"no usable video: no face crops were written to {out} (see the problems above)")

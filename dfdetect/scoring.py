@@ -8,10 +8,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from tqdm.auto import tqdm
 from .checkpoints import CheckpointError, load_model
 from .config import Config, ConfigError, apply_overrides, config_from_dict
-from .core import UserError, atomic_write, write_csv_atomic
+from .core import UserError, atomic_write, progress_bar, write_csv_atomic
 from .data import DataError, DataScan, make_loader, prepare_batch, read_test_list, scan_dataset, scan_video
 from .devices import autocast, inference_batch_size, keep_heap_memory, scoring_dtype
 from .metrics import PREDICTION_COLUMNS, evaluation_metrics, jsonable, save_plots, video_predictions
@@ -70,7 +69,7 @@ def score_clips(scorer, # a `TorchScorer` or `OnnxScorer`
     loader = make_loader(records, cfg, train=False, clips_per_video=clips_per_video, batch_size=inference_batch_size(batch_size, device),
                          num_workers=0 if on_cpu else None)  # on the CPU, loader processes would only take cores from the model
     rows = []
-    for batch in tqdm(loader, desc="scoring clips", unit="batch", disable=not progress):
+    for batch in progress_bar(loader, desc="scoring clips", unit="batch", disable=not progress):
         rows += zip(batch["video"], batch["clip"].tolist(), scorer.probabilities(batch["hq"], batch["lq"]).tolist())
     scores = pd.DataFrame(rows, columns=["video", "clip", "prob"])
     videos = pd.DataFrame([(r.video, r.label, str(r.path)) for r in records], columns=["video", "label", "path"])

@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .checkpoints import CheckpointError, load_checkpoint, load_weights, save_checkpoint, unwrap_model
 from .config import Config, demo_config, load_config
-from .core import UserError, atomic_write, run_if_script, script
+from .core import UserError, atomic_write, in_notebook, progress_bar, run_if_script, script
 from .data import DataError, make_loader, prepare_batch, scan_dataset
 from .devices import amp_settings, autocast, cpu_threads, scoring_dtype, select_device, torch_threads
 from .metrics import binary_metrics, plot_training_log, thresholds_for, video_predictions
@@ -162,13 +162,6 @@ def any_rank(flag:bool, info:DistInfo) -> bool:
     return bool(t.item())
 
 # %% ../nbs/11_training.ipynb #2b5c8a1d
-def _in_notebook() -> bool:
-    "True inside a Jupyter kernel with a frontend (not plain IPython, not a test runner)"
-    try: from IPython import get_ipython
-    except ImportError: return False
-    shell = get_ipython()
-    return shell is not None and "IPKernelApp" in shell.config
-
 class LivePlot:
     "The training curves (`dfdetect.metrics.plot_training_log`) redrawn in place in a notebook output after every epoch"
     def __init__(self): self.handle = None
@@ -221,7 +214,7 @@ class Trainer:
         self.log, self.stopper = TrainingLog(cfg.paths.training_log), EarlyStopping(cfg.training.early_stop_patience)
         self._build_model(use_scaler)
         self._build_loaders()
-        self.plot = LivePlot() if self.show and _in_notebook() else None
+        self.plot = LivePlot() if self.show and in_notebook() else None
 
     @property
     def show(self): return not self.quiet and self.info.main
@@ -317,13 +310,13 @@ def train_epoch(self:Trainer, epoch:int) -> list:
     self.model.train()
     self.train_loader.sampler.set_epoch(epoch)  # the data layer's wrapper: sets ours, and seeds the epoch's augmentations
     rows = []
-    bar = tqdm(self.train_loader, desc=f"epoch {epoch} train", leave=False, disable=not self.show)
+    bar = progress_bar(self.train_loader, desc=f"epoch {epoch} train", leave=False, disable=not self.show)
     for i, batch in enumerate(bar):
         logits, losses = self._forward(self.model, batch, self.amp_dtype)
         loss = losses.mean()
         self._step(loss, epoch, i, batch)
         rows += _clip_rows(batch, logits, losses)
-        bar.set_postfix(loss=f"{loss.item():.4f}")
+        bar.set_postfix(loss=f"{loss.item():.4f}", refresh=False)
     return all_gather_list(rows, self.info)
 
 @patch
@@ -333,7 +326,7 @@ def validate(self:Trainer, epoch:int) -> list:
     model, dtype = inference_model(unwrap_model(self.model)), scoring_dtype(self.cfg, self.device)  # as dfdetect_infer scores
     rows = []
     with torch.no_grad():
-        for batch in tqdm(self.val_loader, desc=f"epoch {epoch} val", leave=False, disable=not self.show):
+        for batch in progress_bar(self.val_loader, desc=f"epoch {epoch} val", leave=False, disable=not self.show):
             rows += _clip_rows(batch, *self._forward(model, batch, dtype))
     rows = all_gather_list(rows, self.info)
     bad = sorted({r[0] for r in rows if not math.isfinite(r[4])})

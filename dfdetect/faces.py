@@ -33,11 +33,22 @@ def _upright(frame) -> np.ndarray:
     turns = round(getattr(frame, "rotation", 0) / 90) % 4  # counter-clockwise quarter turns
     return np.ascontiguousarray(np.rot90(image, turns)) if turns else image
 
+def _frame_indexer(stream):
+    "A function: frame -> its index in the video, from its timestamp (a lost frame leaves its index out), else counted"
+    rate, base, first, last = stream.average_rate or stream.guessed_rate, stream.time_base, [], [-1]
+    def index(frame) -> int:
+        if frame.pts is not None and rate and base:
+            first[:] = first or [frame.pts]
+            last[0] = max(last[0] + 1, round(float((frame.pts - first[0]) * base * rate)))
+        else: last[0] += 1
+        return last[0]
+    return index
+
 def read_frames(path, # a video file of any container FFmpeg reads
                 every: int = 1, # keep every n-th frame
-                problems: list = None, # a decoding error part-way is appended here (the frames before it are kept); None: raised
+                problems: list = None, # what went wrong part-way is appended here (the frames that decoded are kept); None: raised
                ):
-    "`(frame index, seconds, RGB uint8 frame)` of every `every`-th frame of video file `path`, upright"
+    "`(frame index, seconds, RGB uint8 frame)` of every `every`-th frame of video file `path` that decodes, upright"
     path = Path(path)
     try: container = av.open(str(path))
     except (av.FFmpegError, OSError, UnicodeDecodeError) as e:
@@ -46,14 +57,21 @@ def read_frames(path, # a video file of any container FFmpeg reads
         if not container.streams.video: raise VideoError(f"{path}: has no video stream (audio only?)")
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        index = -1
+        index_of, index, skipped = _frame_indexer(stream), -1, []
         try:
-            for index, frame in enumerate(container.decode(stream)):
-                if index % every == 0: yield index, float(frame.time or 0.0), _upright(frame)
-        except (av.FFmpegError, ValueError) as e:
+            for packet in container.demux(stream):
+                try: frames = packet.decode()
+                except av.InvalidDataError: skipped.append(index); continue  # a damaged packet: its frame is lost, the rest decode
+                for frame in frames:
+                    index = index_of(frame)
+                    if index % every == 0: yield index, float(frame.time or 0.0), _upright(frame)
+        except (av.FFmpegError, ValueError) as e:  # the container itself is damaged: nothing after this point can be read
             what = f"decoding stopped after frame {index} ({e}): the file is damaged or truncated"
             if problems is None: raise VideoError(f"{path}: {what}") from None
             problems.append(what)
+        if skipped and problems is not None:
+            where = ", ".join(map(str, skipped[:10])) + (", ..." if len(skipped) > 10 else "")
+            problems.append(f"{len(skipped)} damaged packet(s) skipped, after frames {where}: their frames are missing")
 
 # %% ../nbs/02_faces.ipynb #3c508575
 @dataclass

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_evaluation.ipynb #93fe4880
 from __future__ import annotations
-import json as json_format, shutil, tempfile
+import json, shutil, tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +15,8 @@ from .data import video_record
 from .devices import select_device
 from .faces import VIDEO_EXTS, VideoError, extract_faces, video_names, write_crops
 from .metrics import jsonable, video_predictions
-from .scoring import (EvaluationError, evaluate, load_members, metrics_summary, resolve_threshold, score_ensemble,
-                              select_videos, summarize, write_results)
+from .scoring import EvaluationError, evaluate, load_members, metrics_summary, resolve_threshold
+from .scoring import score_ensemble, select_videos, summarize, write_results
 
 # %% auto #0
 __all__ = ['Evaluation', 'evaluate_videos', 'score_crops', 'cropped_videos', 'score_video_files', 'Detector',
@@ -155,7 +155,7 @@ _OPTION_KEYS = dict(test_pairs="data.training_pairs", test_list="data.test_list"
 
 def _option_overrides(options: dict) -> list:
     "`key=value` overrides (values as JSON, which YAML reads back unchanged) for the options that were given"
-    out = [f"{_OPTION_KEYS[name]}={json_format.dumps(str(value) if isinstance(value, Path) else value)}"
+    out = [f"{_OPTION_KEYS[name]}={json.dumps(str(value) if isinstance(value, Path) else value)}"
            for name, value in options.items() if value is not None]
     if options.get("threshold") is not None: out.append('evaluation.threshold_mode="fixed"')
     if options.get("test_pairs") is not None and options.get("test_list") is None:
@@ -175,7 +175,7 @@ def verdict_text(row: dict, # a predictions row with its `threshold` (`score_cro
 def _rows_json(rows: list, one: bool) -> str:
     "Video file rows as JSON: one object for a single file, else a list"
     rows = [dict(r, track=r["track"].to_dict("records")) for r in rows]
-    return json_format.dumps(jsonable(rows[0] if one else rows), indent=2)
+    return json.dumps(jsonable(rows[0] if one else rows), indent=2)
 
 def _write_evaluation(result: Evaluation, members: list, plots: bool) -> str:
     "Write the files of `result` where the first member's config says; what to print after its heading"

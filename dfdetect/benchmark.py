@@ -44,7 +44,7 @@ def _h264(frames: np.ndarray, crf: int) -> np.ndarray:
         stream = out.add_stream("libx264", rate=25, options={"crf": str(crf), "x264-params": "threads=1:lookahead-threads=1:sync-lookahead=0"})
         stream.width, stream.height, stream.pix_fmt = padded.shape[2], padded.shape[1], "yuv420p"
         stream.codec_context.thread_count = 1  # x264 single-threaded, without its threaded lookahead: the same output every time
-        for t, f in enumerate(padded):  # colours converted by OpenCV: FFmpeg's converter keeps state from one call to the next
+        for t, f in enumerate(padded):  # colours converted by OpenCV: through FFmpeg's converter a process's first call gave other frames than the next ones
             yuv = av.VideoFrame.from_ndarray(cv2.cvtColor(f, cv2.COLOR_RGB2YUV_I420), format="yuv420p")
             yuv.pts, yuv.time_base = t, Fraction(1, 25)
             for packet in stream.encode(yuv): out.mux(packet)

@@ -306,16 +306,17 @@ def extract_video(path, # a video file
 # %% ../nbs/02_faces.ipynb #8ff5701f
 FFPP_METHODS = ("Deepfakes", "Face2Face", "FaceSwap", "NeuralTextures", "FaceShifter")
 
+def _read_json(path: Path, what: str):
+    try: return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise UserError(f"{path}: not a readable {what} ({e})") from None
+
 def _ffpp_splits(root: Path) -> dict:
     "FaceForensics++ id -> `train`/`val`/`test`, from the official split files in `root` or `root/splits` ({} without them)"
     out = {}
     for split in ("train", "val", "test"):
         path = next((p for p in (root/f"{split}.json", root/"splits"/f"{split}.json") if p.is_file()), None)
         if path is None: continue
-        try: pairs = json.loads(path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise UserError(f"{path}: not a FaceForensics++ split file ({e}); it holds a JSON list of id pairs, e.g. [[\"953\", \"974\"]]") from None
-        out.update({str(i): split for pair in pairs for i in pair})
+        out.update({str(i): split for pair in _read_json(path, "FaceForensics++ split file (a JSON list of id pairs)") for i in pair})
     return out
 
 def ffpp_sources(root, # the FaceForensics++ root: original_sequences/, manipulated_sequences/
@@ -339,10 +340,6 @@ def ffpp_sources(root, # the FaceForensics++ root: original_sequences/, manipula
     return out
 
 # %% ../nbs/02_faces.ipynb #fc7abe6c
-def _read_json(path: Path, what: str):
-    try: return json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise UserError(f"{path}: not a readable {what} ({e})") from None
-
 def dfdc_sources(root, # the DFDC root: folders with a metadata.json (training parts) or a labels.csv (the test set)
                 ) -> list:
     "The `VideoSource`s of a DFDC tree: each fake shows its original's person; the videos of a `labels.csv` are test videos"

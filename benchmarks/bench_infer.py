@@ -44,6 +44,11 @@ def timed(cmd: list) -> tuple:
     return wall, out.stdout
 
 
+def ratios(times: dict) -> list:
+    "`(name, times, reference / this)` of each side: the median of the per-repeat ratios to the `reference` side"
+    return [(name, ts, statistics.median(r / t for r, t in zip(times["reference"], ts))) for name, ts in times.items()]
+
+
 def setup(tmp: Path, frames: int) -> tuple:
     "A checkpoint of the seed's default model and a folder of face frames"
     torch.manual_seed(0)
@@ -130,7 +135,6 @@ def main():
         forward = forward_times(ck, args.repeats)
         precision = "" if args.no_demo else demo_precision(Path(tmp))
     load_after = os.getloadavg()
-    ref = times["reference"]
     lines = ["# CPU scoring (`benchmarks/bench_infer.py`)", "",
              f"Machine: {cpu_description()}; torch {torch.__version__} with {torch.get_num_threads()} threads, Python "
              f"{platform.python_version()}. Load average (1/5/15 min) before {' '.join(f'{x:.2f}' for x in load_before)}, "
@@ -139,9 +143,8 @@ def main():
              + (" --no-demo" if args.no_demo else "") + "`", "",
              f"## The whole command: process wall time, 8 clips of one {args.frames}-frame 224 px video, seed's default model", "",
              "| command | median s | all repeats (s) | reference / this (median of the per-repeat ratios) |", "|---|---|---|---|"]
-    for name, ts in times.items():
-        ratio = statistics.median(r / t for r, t in zip(ref, ts))
-        lines.append(f"| {name} | {statistics.median(ts):.2f} | {', '.join(f'{t:.2f}' for t in ts)} | {ratio:.2f}x |")
+    lines += [f"| {name} | {statistics.median(ts):.2f} | {', '.join(f'{t:.2f}' for t in ts)} | {ratio:.2f}x |"
+              for name, ts, ratio in ratios(times)]
     lines += ["", "## The forward pass of one clip (B=1, T=10, 224 + 112 px), in one process", "",
               "| model | median s | all repeats (s) | plain fp32 / this |", "|---|---|---|---|"]
     plain = statistics.median(next(iter(forward.values())))

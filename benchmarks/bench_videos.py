@@ -19,7 +19,7 @@ from dfdetect.checkpoints import save_checkpoint
 from dfdetect.config import Config
 from dfdetect.model import build_model
 from dfdetect.testing import face_video
-from bench_infer import cpu_description
+from bench_infer import cpu_description, ratios
 
 HERE = Path(__file__).resolve().parent
 
@@ -57,7 +57,6 @@ def main():
         for _ in range(args.repeats):
             for name, cmd in sides.items(): times[name].append(timed(cmd))
     load_after = os.getloadavg()
-    ref = times["reference"]
     lines = ["# Scoring many videos (`benchmarks/bench_videos.py`)", "",
              f"Machine: {cpu_description()}; torch "
              f"{torch.__version__}, Python {platform.python_version()}. Load average (1/5/15 min) before "
@@ -67,10 +66,8 @@ def main():
              "process wall time of the whole command.", "",
              "| command | median s | videos per minute | all repeats (s) | this / reference (median of the per-repeat ratios) |",
              "|---|---|---|---|---|"]
-    for name, ts in times.items():
-        ratio = statistics.median(r / t for r, t in zip(ref, ts))
-        lines.append(f"| {name} | {statistics.median(ts):.1f} | {60 * args.videos / statistics.median(ts):.1f} | "
-                     f"{', '.join(f'{t:.1f}' for t in ts)} | {ratio:.2f}x |")
+    lines += [f"| {name} | {statistics.median(ts):.1f} | {60 * args.videos / statistics.median(ts):.1f} | "
+              f"{', '.join(f'{t:.1f}' for t in ts)} | {ratio:.2f}x |" for name, ts, ratio in ratios(times)]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out: Path(args.out).write_text(text, encoding="utf-8")

@@ -30,24 +30,35 @@ def frame_tensor(im: Image.Image, size: int) -> torch.Tensor:
     return torch.from_numpy((x - MEAN) / STD).permute(2, 0, 1)
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(doc: str):
+    "The command line of a reference script: CHECKPOINT FOLDER [--clips N]"
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("checkpoint")
     p.add_argument("folder")
     p.add_argument("--clips", type=int, default=8)
-    args = p.parse_args()
-    model, cfg = load(args.checkpoint)
+    return p.parse_args()
+
+
+def clip_scores(model, cfg, frames: list, clips: int) -> list:
+    "The probabilities of `clips` evenly spaced clips of `frames` (PIL images, or files PIL opens), one clip at a time"
     d = cfg.data
-    frames = sorted(Path(args.folder).glob("*.jpg"))
     span = (d.sequence_length - 1) * d.frame_skip + 1
     probs = []
-    for start in np.linspace(0, max(0, len(frames) - span), args.clips).round().astype(int):
+    for start in np.linspace(0, max(0, len(frames) - span), clips).round().astype(int):
         hq, lq = [], []
         for i in range(start, start + span, d.frame_skip):
-            im = Image.open(frames[min(i, len(frames) - 1)]).convert("RGB")
+            frame = frames[min(i, len(frames) - 1)]
+            im = frame if isinstance(frame, Image.Image) else Image.open(frame).convert("RGB")
             hq.append(frame_tensor(im, d.hq_size)); lq.append(frame_tensor(im, d.lq_size))
         with torch.no_grad():
             probs.append(torch.sigmoid(model(torch.stack(hq)[None], torch.stack(lq)[None])).item())
+    return probs
+
+
+def main():
+    args = arguments(__doc__)
+    model, cfg = load(args.checkpoint)
+    probs = clip_scores(model, cfg, sorted(Path(args.folder).glob("*.jpg")), args.clips)
     print("clip scores:", " ".join(f"{p:.6f}" for p in probs))
     print(f"score: {np.mean(probs):.6f}")
 

@@ -7,12 +7,11 @@ normalisation on the CPU, fp32 eager model under `torch.no_grad`, one clip at a 
 
     python benchmarks/reference_videos.py CHECKPOINT VIDEO_FOLDER [--clips 8]
 """
-import argparse
 from pathlib import Path
-import numpy as np, torch
+import numpy as np
 from PIL import Image
 from dfdetect.faces import YuNetDetector, read_frames
-from reference_infer import frame_tensor, load
+from reference_infer import arguments, clip_scores, load
 
 
 def face_crops(video: Path) -> list:
@@ -29,22 +28,10 @@ def face_crops(video: Path) -> list:
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("checkpoint")
-    p.add_argument("folder")
-    p.add_argument("--clips", type=int, default=8)
-    args = p.parse_args()
+    args = arguments(__doc__)
     model, cfg = load(args.checkpoint)
-    d = cfg.data
-    span = (d.sequence_length - 1) * d.frame_skip + 1
     for video in sorted(Path(args.folder).glob("*.mp4")):
-        crops = face_crops(video)
-        probs = []
-        for start in np.linspace(0, max(0, len(crops) - span), args.clips).round().astype(int):
-            frames = [crops[min(i, len(crops) - 1)] for i in range(start, start + span, d.frame_skip)]
-            hq, lq = (torch.stack([frame_tensor(im, size) for im in frames])[None] for size in (d.hq_size, d.lq_size))
-            with torch.no_grad(): probs.append(torch.sigmoid(model(hq, lq)).item())
-        print(f"{video.name}: {np.mean(probs):.6f}")
+        print(f"{video.name}: {np.mean(clip_scores(model, cfg, face_crops(video), args.clips)):.6f}")
 
 
 if __name__ == "__main__":

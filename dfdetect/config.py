@@ -13,8 +13,8 @@ from .core import UserError
 
 # %% auto #0
 __all__ = ['BACKBONES', 'DEMO_OVERRIDES', 'DataConfig', 'TrainingConfig', 'OptimizationConfig', 'ModelConfig', 'EvaluationConfig',
-           'FacesConfig', 'PathsConfig', 'SyntheticConfig', 'Config', 'ConfigError', 'config_from_dict',
-           'apply_overrides', 'load_config', 'save_config', 'demo_config']
+           'FacesConfig', 'BlendingConfig', 'PathsConfig', 'SyntheticConfig', 'Config', 'ConfigError',
+           'config_from_dict', 'apply_overrides', 'load_config', 'save_config', 'demo_config']
 
 # %% ../nbs/01_config.ipynb #a94bd50f
 BACKBONES = tuple(f"efficientnet-b{i}" for i in range(8)) + tuple(f"efficientnet-lite{i}" for i in range(3)) + ("efficientnet-tiny",)
@@ -28,7 +28,7 @@ def _range(lo=None, hi=None, lo_open=False, hi_open=False):
 class DataConfig:
     "Where the face frames are and how clips are cut from them"
     real_path: str = "F:/real"  # folder of real videos: `<real_path>/<video>/*.jpg`
-    fake_path: str = "F:/fake"  # folder of fake videos: `<fake_path>/<video>/*.jpg`
+    fake_path: Optional[str] = "F:/fake"  # folder of fake videos: `<fake_path>/<video>/*.jpg`; null: none (train on pseudo-fakes alone)
     training_pairs: Optional[str] = "training_pairs.csv"  # pairs CSV listing the videos to use; null scans the two folders
     test_list: Optional[str] = None  # Celeb-DF `List_of_testing_videos.txt`; its videos never enter train or val
     sequence_length: int = field(default=10, metadata=_range(1))  # frames per clip (T)
@@ -42,6 +42,8 @@ class DataConfig:
     identity_pattern: Optional[str] = None  # regular expression whose matches in a video name are its identities; null: Celeb-DF, FaceForensics++ or the name
     augment: bool = True  # clip-consistent training augmentation
     cache_dir: Optional[str] = None  # folder for a decoded-frame cache; null: no cache
+    pseudo_fakes: Literal["none", "sbi", "bi", "mix"] = "none"  # fakes made from the real videos (see `blending`): self-blends, blends of two people, or both
+    pseudo_fake_share: float = field(default=1.0, metadata=_range(0, 8, True))  # pseudo-fake clips per epoch, per real video of the split
 
 @dataclass
 class TrainingConfig:
@@ -119,6 +121,23 @@ class FacesConfig:
     landmarks: Literal["template", "dlib"] = "template"  # 68 landmarks per crop: YuNet's 5 points and a mean shape, or dlib's predictor (pip install "dfdetect[dlib]")
 
 @dataclass
+class BlendingConfig:
+    "How pseudo-fakes are made from real clips (`data.pseudo_fakes`); SBI's values where the paper gives them"
+    consistent: bool = True  # one set of random parameters per clip; false: every frame its own (flickering blends)
+    drift: float = field(default=0.0, metadata=_range(0, 1))  # parameters move this share of the way towards a second draw by a clip's last frame
+    smooth_landmarks: int = field(default=5, metadata=_range(1))  # frames of the moving average that steadies a clip's landmarks
+    bi_share: float = field(default=0.5, metadata=_range(0, 1))  # share of blends of two people among the pseudo-fakes of `mix`
+    bi_neighbours: int = field(default=5, metadata=_range(1))  # a blend's other face is drawn among this many nearest faces in landmark space
+    forehead: float = field(default=0.5, metadata=_range(0, 1))  # probability that the mask includes the forehead
+    ratios: list[float] = field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.0, 1.0], metadata=_range(0, 1, True))  # blend ratios drawn from (SBI's set)
+    elastic: float = field(default=0.02, metadata=_range(0))  # largest elastic displacement of the mask, share of the face size
+    blur: list[float] = field(default_factory=lambda: [0.02, 0.08], metadata=_range(0))  # range of the mask's Gaussian blur sigma, share of the face size
+    erode: float = field(default=0.05, metadata=_range(0))  # the mask is eroded or dilated by up to this share of the face size
+    colour: float = field(default=1.0, metadata=_range(0))  # strength of SBI's colour changes of the source (RGB, HSV, brightness, contrast); 0: none
+    shift: float = field(default=0.03, metadata=_range(0))  # largest shift of SBI's source, share of the frame (SBI: 0.03)
+    scale: float = field(default=0.05, metadata=_range(0, 1))  # largest scale change of SBI's source (SBI: 0.95 to 1/0.95)
+
+@dataclass
 class PathsConfig:
     "Where runs write their files (relative paths are taken from the working directory)"
     best_model: str = "checkpoints/best_model.pth"  # best validation-loss checkpoint
@@ -147,6 +166,7 @@ class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
     faces: FacesConfig = field(default_factory=FacesConfig)
+    blending: BlendingConfig = field(default_factory=BlendingConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     synthetic: SyntheticConfig = field(default_factory=SyntheticConfig)
 
@@ -242,6 +262,11 @@ def _check_consistency(cfg: Config, source):
     if d.identity_pattern is not None:
         try: re.compile(d.identity_pattern)
         except re.error as e: _fail(source, "data.identity_pattern", d.identity_pattern, f"is not a regular expression ({e})")
+    if d.fake_path is None and d.pseudo_fakes == "none":
+        _fail(source, "data.fake_path", None, "leaves no fakes to learn from: set data.pseudo_fakes to sbi, bi or mix "
+              "(fakes made from the real videos), or give the fake videos' folder")
+    if cfg.blending.blur[0] > cfg.blending.blur[-1] or len(cfg.blending.blur) != 2:
+        _fail(source, "blending.blur", cfg.blending.blur, "must be [low, high] with low <= high")
     if m.fusion == "multihead" and m.fusion_dim % 8:
         _fail(source, "model.fusion_dim", m.fusion_dim, "must be a multiple of 8 for multihead fusion (8 heads)")
     return cfg

@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 import cv2, numpy as np
 from .config import BlendingConfig
-from .faces import similarity
+from .core import progress_bar
+from .faces import TEMPLATE_68, similarity, transform_points, video_landmarks
 
 # %% auto #0
 __all__ = ['SCALARS', 'JAW', 'BROWS', 'BlendParams', 'draw_params', 'clip_params', 'face_size', 'hull_points', 'face_mask',
-           'sbi_source', 'paste', 'align_face', 'match_colours', 'smooth_landmarks', 'PseudoFake', 'pseudo_fake']
+           'sbi_source', 'paste', 'align_face', 'match_colours', 'smooth_landmarks', 'PseudoFake', 'pseudo_fake',
+           'face_shape', 'nearest_others', 'PseudoFakes']
 
 # %% ../nbs/04_blending.ipynb #4c5de838
 SCALARS = ("ratio", "erode", "blur", "hue", "saturation", "value", "brightness", "contrast", "detail", "scale")
@@ -192,3 +194,60 @@ def pseudo_fake(frames: list, # uint8 frames (H, W, 3) of a real clip
         sources = match_colours(aligned, frames, masks)
     fakes = [paste(f, s, m) for f, s, m in zip(frames, sources, masks)]
     return PseudoFake(fakes, masks, params, "sbi" if donor is None else "bi")
+
+# %% ../nbs/04_blending.ipynb #d07deae6
+def face_shape(landmarks: np.ndarray) -> np.ndarray:
+    "Landmarks (68, 2) in the mean shape's frame, by the similarity that fits them best: the shape without place, size and roll"
+    return transform_points(similarity(landmarks, TEMPLATE_68), landmarks)
+
+def nearest_others(shapes: np.ndarray, # (N, 68, 2) face shapes
+                   identities: list, # each video's people (sets)
+                   k: int,
+                  ) -> list:
+    "For each video, the indices of the `k` videos with the nearest shapes among those that share no person with it"
+    flat = shapes.reshape(len(shapes), -1)
+    distances = ((flat[:, None] - flat[None]) ** 2).sum(-1)
+    return [[int(j) for j in np.argsort(distances[i]) if not identities[j] & identities[i]][:k] for i in range(len(shapes))]
+
+class PseudoFakes:
+    "Pseudo-fake clips of a split's real videos, made in the loader's workers"
+    max_cached = 64  # videos whose landmarks a worker keeps in memory
+
+    def __init__(self, records: list, # the split's real videos (`VideoRecord`s)
+                 kind: str, # `data.pseudo_fakes`: sbi, bi or mix
+                 cfg: BlendingConfig = None,
+                 landmarks: str = "template", # `faces.landmarks`, for crops that come without landmarks
+                 margin: float = 0.25, # `faces.margin` of the crops
+                ):
+        self.records, self.kind, self.cfg = list(records), kind, cfg or BlendingConfig()
+        self.method, self.margin, self._landmarks = landmarks, margin, {}
+        self.donors = [[] for _ in self.records]
+        means = [self.landmarks(i).mean(0) for i in progress_bar(range(len(self.records)), desc="landmarks", unit="video")]
+        if kind != "sbi" and self.records:
+            self.donors = nearest_others(np.stack([face_shape(m) for m in means]), [r.identities for r in self.records],
+                                         self.cfg.bi_neighbours)
+        self._landmarks = {}  # each worker reads what it needs
+
+    def landmarks(self, i: int) -> np.ndarray:
+        "Landmarks (N, 68, 2) of video `i`'s frames, fractions of the frame"
+        if i not in self._landmarks:
+            if len(self._landmarks) >= self.max_cached: self._landmarks.pop(next(iter(self._landmarks)))
+            rec = self.records[i]
+            self._landmarks[i] = video_landmarks(rec.frames, self.method, self.margin)
+        return self._landmarks[i]
+
+    def make(self, i: int, # the real video
+             indices: np.ndarray, # its clip's frame indices
+             frames: list, # the clip's decoded frames
+             rng: np.random.Generator, # the clip's random numbers
+             read_frames, # `read_frames(record, indices)`: another video's decoded frames
+            ) -> PseudoFake:
+        "The pseudo-fake of video `i`'s clip `frames`"
+        bi = self.kind == "bi" or (self.kind == "mix" and rng.random() < self.cfg.bi_share)
+        if not (bi and self.donors[i]): return pseudo_fake(frames, self.landmarks(i)[indices], rng, self.cfg)
+        j = self.donors[i][rng.integers(len(self.donors[i]))]
+        span = np.asarray(indices) - np.min(indices)
+        start = rng.integers(0, max(1, self.records[j].n_frames - span.max()))
+        other = np.minimum(span + start, self.records[j].n_frames - 1)
+        return pseudo_fake(frames, self.landmarks(i)[indices], rng, self.cfg,
+                           read_frames(self.records[j], other), self.landmarks(j)[other])

@@ -14,17 +14,19 @@ import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
 from PIL import Image, ImageFilter, UnidentifiedImageError
 from torch.utils.data import DataLoader, Dataset, Sampler, default_collate
+from .blending import PseudoFakes
 from .config import Config, DataConfig
 from .core import LABEL_NAMES, LABELS, UserError, atomic_write
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'FrameInfo', 'DECODE_ERRORS', 'Listed', 'SPLIT_COLUMNS', 'SPLITS', 'MEAN_RGB', 'GRAY_WEIGHTS',
-           'IMAGENET_MEAN', 'IMAGENET_STD', 'natural_key', 'identities_of', 'VideoRecord', 'Problem', 'DataError',
-           'inspect_frame', 'list_frames', 'scan_video', 'video_record', 'read_pairs', 'read_test_list', 'read_folders',
-           'DataScan', 'split_counts', 'scan_dataset', 'clip_stride', 'last_start', 'clip_indices', 'clip_starts',
-           'resize_square', 'decode_array', 'decode_frame', 'downscale', 'shrink_clip', 'jpeg_roundtrip', 'map_frames',
-           'ClipAugmentation', 'sample_augmentation', 'colour_matrix', 'clip_pair', 'frame_pair', 'apply_cutout',
-           'ClipDataset', 'ClipSampler', 'collate_clips', 'make_loader', 'normalize', 'prepare_batch']
+           'PSEUDO_SUFFIX', 'IMAGENET_MEAN', 'IMAGENET_STD', 'natural_key', 'identities_of', 'VideoRecord', 'Problem',
+           'DataError', 'inspect_frame', 'list_frames', 'scan_video', 'video_record', 'read_pairs', 'read_test_list',
+           'read_folders', 'DataScan', 'split_counts', 'scan_dataset', 'clip_stride', 'last_start', 'clip_indices',
+           'clip_starts', 'resize_square', 'decode_array', 'decode_frame', 'downscale', 'shrink_clip', 'jpeg_roundtrip',
+           'map_frames', 'ClipAugmentation', 'sample_augmentation', 'colour_matrix', 'clip_pair', 'frame_pair',
+           'apply_cutout', 'ClipDataset', 'ClipSampler', 'collate_clips', 'n_pseudo_fakes', 'pseudo_fake_maker',
+           'make_loader', 'normalize', 'prepare_batch']
 
 # %% ../nbs/05_data.ipynb #ded0c55e
 IMAGE_EXTS = (".jpg", ".jpeg", ".png")
@@ -158,6 +160,8 @@ def _row_identities(row, video, pattern):
         return identities_of(video, pattern) | identities_of(Path(source.replace("\\", "/")).stem, pattern)
     return None
 
+_NO_FAKE_PATH = "a fake video, but data.fake_path is null (pseudo-fakes only): set data.fake_path to its folder, or leave it out"
+
 def _pairs_row(row, csv, real_path, fake_path, where, pattern=None):
     "`(Listed, None)` for a good pairs CSV row, `(None, what is wrong)` for a bad one"
     video, label = row["video"].strip(), row["label"].strip().lower()
@@ -167,6 +171,7 @@ def _pairs_row(row, csv, real_path, fake_path, where, pattern=None):
         return None, (f"label {row['label']!r} is not real or fake: write the word (note that Celeb-DF's "
                       "List_of_testing_videos.txt uses 1 = real, 0 = fake; dfdetect uses 1 = fake inside)")
     if split and split not in ("train", "val", "test"): return None, f"split {row['split']!r} is not train, val, test or empty"
+    if not path and label == "fake" and fake_path is None: return None, _NO_FAKE_PATH
     folder = csv.parent/path if path else Path(real_path if label == "real" else fake_path)/video
     return Listed(video, LABELS[label], str(folder), split or None, where, _row_identities(row, video, pattern)), None
 
@@ -185,6 +190,8 @@ def read_test_list(path, real_path, fake_path) -> tuple:
             continue
         video = os.path.splitext(re.split(r"[\\/]", parts[1])[-1])[0]
         label = LABELS["real"] if parts[0] == "1" else LABELS["fake"]
+        if label and fake_path is None:
+            problems.append(Problem(str(path), f"line {n}: {video} is {_NO_FAKE_PATH}")); continue
         videos.append(Listed(video, label, os.path.join(real_path if label == 0 else fake_path, video), "test", f"{path.name} line {n}"))
     return videos, problems
 
@@ -193,6 +200,7 @@ def read_folders(real_path, fake_path) -> tuple:
     "`(videos, problems)` from the subfolders of `real_path` (real) and `fake_path` (fake)"
     videos, problems = [], []
     for key, root, label in (("data.real_path", real_path, 0), ("data.fake_path", fake_path, 1)):
+        if root is None: continue  # no fakes: pseudo-fakes only
         if not os.path.isdir(root):
             problems.append(Problem(str(root), f"folder not found: set {key} to the folder of the {LABEL_NAMES[label]} "
                                                f"videos (<{key.split('.')[1]}>/<video>/*.jpg)"))
@@ -216,6 +224,7 @@ class DataScan:
     frame_sizes: Counter = field(default_factory=Counter)  # (width, height) -> usable frames
     frame_modes: Counter = field(default_factory=Counter)  # PIL mode -> usable frames
     clip: tuple = (1, 1)  # `(data.sequence_length, data.frame_skip)`: the clip window the videos are checked against
+    pseudo_fakes: bool = False  # pseudo-fakes will be made (`data.pseudo_fakes`): real videos alone are enough
 
     def check_problems(self):
         "Raise `DataError` when there are problems and the policy is `fail`"
@@ -225,13 +234,13 @@ class DataScan:
                             + "\nFix them, or set data.on_bad_input: skip to leave bad frames and videos out")
 
     def check(self):
-        "Raise `DataError` when the data is unusable for training: problems under policy `fail`, no videos, or one class only"
+        "Raise `DataError` when the data is unusable for training: problems under policy `fail`, no videos, or one class only (reals only with pseudo-fakes)"
         self.check_problems()
         labels = {r.label for r in self.records}
         if not self.records: raise DataError(f"no usable videos in {self.source}{self._hint()}")
-        if len(labels) < 2:
+        if len(labels) < 2 and not (self.pseudo_fakes and labels == {0}):
             raise DataError(f"only {LABEL_NAMES[labels.pop()]} videos in {self.source}: a detector needs real "
-                            f"and fake videos{self._hint()}")
+                            f"and fake videos (with real videos alone, set data.pseudo_fakes){self._hint()}")
 
     def _hint(self, n=10):
         if not self.problems: return ""
@@ -335,13 +344,13 @@ def scan_dataset(cfg: Config, verify: bool = False) -> DataScan:
         source = f"pairs CSV {csv}"
     else:
         videos, problems = read_folders(d.real_path, d.fake_path)
-        source = f"folders {d.real_path} (real) and {d.fake_path} (fake)"
+        source = f"folders {d.real_path} (real) and {d.fake_path} (fake)" if d.fake_path else f"folder {d.real_path} (real)"
     if d.test_list:
         tests, test_problems = read_test_list(_required_file("data.test_list", d.test_list), d.real_path, d.fake_path)
         problems += test_problems
         videos = _merge_test_list(_drop_duplicates(videos, problems), tests, problems, d.test_list)
     else: videos = _drop_duplicates(videos, problems)
-    scan = DataScan([], problems, source, d.on_bad_input, clip=(d.sequence_length, d.frame_skip))
+    scan = DataScan([], problems, source, d.on_bad_input, clip=(d.sequence_length, d.frame_skip), pseudo_fakes=d.pseudo_fakes != "none")
     def check(v): return scan_video(v.video, v.label, v.folder, v.split, d.min_frames, verify,
                                     v.identities or identities_of(v.video, d.identity_pattern))
     with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:  # threads overlap the reads from slow disks
@@ -533,26 +542,45 @@ def _nearest_first(i, n):
         if i - d >= 0: yield i - d
         if i + d < n: yield i + d
 
+PSEUDO_SUFFIX = "~pseudo"  # the `video` of a pseudo-fake: its real video's name and this
+
 class ClipDataset(Dataset):
-    "Clips of `records` as uint8 HQ/LQ tensors: one random augmented clip per video in training, evenly spaced clips otherwise"
-    def __init__(self, records, data_cfg: DataConfig, train: bool, clips_per_video: int = 1, seed: int = 0):
+    """Clips of `records` as uint8 HQ/LQ tensors: one random augmented clip per video in training, evenly spaced clips
+    otherwise; with `pseudo_fakes`, `n_pseudo` pseudo-fake videos follow the records"""
+    def __init__(self, records, data_cfg: DataConfig, train: bool, clips_per_video: int = 1, seed: int = 0,
+                 pseudo_fakes: PseudoFakes = None, # makes the pseudo-fakes of its real records
+                 n_pseudo: int = 0, # pseudo-fake videos: item `len(records) + k` is a pseudo-fake of real record `k % n`
+                ):
         self.records, self.cfg, self.train, self.seed = list(records), data_cfg, train, seed
+        self.pseudo_fakes, self.n_pseudo = pseudo_fakes, n_pseudo if pseudo_fakes and pseudo_fakes.records else 0
         self.clips_per_video = 1 if train else clips_per_video
         self.problems, self._bad = [], set()
         self._rng = np.random.default_rng(seed % 2**64)
 
-    def __len__(self): return len(self.records) * self.clips_per_video
+    def __len__(self): return (len(self.records) + self.n_pseudo) * self.clips_per_video
+
+    @property
+    def labels(self) -> list:
+        "The label of each video (item in training): the records', then 1 for each pseudo-fake"
+        return [r.label for r in self.records] + [1] * self.n_pseudo
 
     def __getitem__(self, key) -> dict:
         index, rng = self._index_and_rng(key)
-        rec, clip = self.records[index // self.clips_per_video], index % self.clips_per_video
+        item, clip = divmod(index, self.clips_per_video)
+        pseudo = item - len(self.records) if item >= len(self.records) else None
+        if pseudo is not None:
+            pseudo %= len(self.pseudo_fakes.records)
+            if rng is self._rng and not self.train: rng = np.random.default_rng([self.seed % 2**64, index])  # a fixed val set
+        rec = self.records[item] if pseudo is None else self.pseudo_fakes.records[pseudo]
         d, aug = self.cfg, None
         if self.train:
             start = rng.integers(0, last_start(rec.n_frames, d.sequence_length, d.frame_skip) + 1)
             if d.augment: aug = sample_augmentation(rng)
         else: start = clip_starts(rec.n_frames, d.sequence_length, d.frame_skip, self.clips_per_video)[clip]
-        hq, lq, used = self._load_clip(rec, clip_indices(rec.n_frames, d.sequence_length, d.frame_skip, start), aug)
-        return dict(hq=hq, lq=lq, label=torch.tensor(float(rec.label)), video=rec.video, clip=clip,
+        indices = clip_indices(rec.n_frames, d.sequence_length, d.frame_skip, start)
+        hq, lq, used = self._load_clip(rec, indices, aug) if pseudo is None else self._load_pseudo_fake(pseudo, indices, aug, rng)
+        return dict(hq=hq, lq=lq, label=torch.tensor(1.0 if pseudo is not None else float(rec.label)),
+                    video=rec.video + (PSEUDO_SUFFIX if pseudo is not None else ""), clip=clip,
                     frames=torch.tensor(used, dtype=torch.int64))
 
     def _index_and_rng(self, key):
@@ -573,9 +601,27 @@ class ClipDataset(Dataset):
             frame, j = self._read_frame(rec, int(i), out=None if crop else hq[t])
             if not np.may_share_memory(frame, hq): hq[t] = resize_square(frame, d.hq_size, crop)
             used.append(j)
+        return self._finish_clip(hq, aug, used)
+
+    def _finish_clip(self, hq, aug, used):
+        "The augmentation (but its crop) and the LQ frames of HQ frames `hq` (T, H, W, 3)"
+        d = self.cfg
         hq, lq = clip_pair(hq, d.lq_size, aug, d.lq_jpeg_quality)
         if aug and aug.cutout: apply_cutout(hq, aug.cutout); apply_cutout(lq, aug.cutout)
         return torch.from_numpy(hq).permute(0, 3, 1, 2), torch.from_numpy(lq).permute(0, 3, 1, 2), used
+
+    def _read_frames(self, rec, indices) -> tuple:
+        "`(frames, used)`: the decoded frames of `rec` at `indices` (or their nearest decodable ones) and the indices used"
+        read = [self._read_frame(rec, int(i)) for i in indices]
+        return [frame for frame, _ in read], [j for _, j in read]
+
+    def _load_pseudo_fake(self, pseudo, indices, aug, rng):
+        "The clip at `indices` of real record `pseudo` of `pseudo_fakes`, made a pseudo-fake at its decoded size, then resized and augmented as any clip"
+        rec = self.pseudo_fakes.records[pseudo]
+        frames, used = self._read_frames(rec, indices)
+        fake = self.pseudo_fakes.make(pseudo, indices, frames, rng, lambda r, i: self._read_frames(r, i)[0])
+        size, crop = self.cfg.hq_size, aug.crop if aug else None
+        return self._finish_clip(np.stack([resize_square(f, size, crop) for f in fake.frames]), aug, used)
 
     def _read_frame(self, rec, i, out=None):
         "Decoded frame `i` of `rec` (into `out` when it fits), or the nearest decodable one"
@@ -618,14 +664,25 @@ def collate_clips(items: list) -> dict:
     batch = default_collate([{**it, "hq": it["hq"].permute(0, 2, 3, 1), "lq": it["lq"].permute(0, 2, 3, 1)} for it in items])
     return {**batch, "hq": batch["hq"].permute(0, 1, 4, 2, 3), "lq": batch["lq"].permute(0, 1, 4, 2, 3)}
 
+def n_pseudo_fakes(records, cfg: Config) -> int:
+    "The number of pseudo-fake videos that `cfg` adds to `records`: `data.pseudo_fake_share` per real video (at least one)"
+    n_real = sum(r.label == 0 for r in records)
+    return max(1, round(cfg.data.pseudo_fake_share * n_real)) if cfg.data.pseudo_fakes != "none" and n_real else 0
+
+def pseudo_fake_maker(records, cfg: Config) -> tuple:
+    "`(PseudoFakes, n_pseudo)` for the real videos among `records` as `cfg.data.pseudo_fakes` asks, or `(None, 0)`"
+    if not (n := n_pseudo_fakes(records, cfg)): return None, 0
+    reals = [r for r in records if r.label == 0]
+    return PseudoFakes(reals, cfg.data.pseudo_fakes, cfg.blending, cfg.faces.landmarks, cfg.faces.margin), n
+
 def make_loader(records, cfg: Config, train: bool, sampler=None, clips_per_video: int = None, batch_size: int = None,
-                num_workers: int = None) -> DataLoader:
+                num_workers: int = None, pseudo_fakes: tuple = (None, 0)) -> DataLoader:
     """DataLoader of `ClipDataset` batches with the config's workers (or `num_workers`) and pinned memory: in training one
     clip per video and `training.batch_size`; in evaluation `clips_per_video` (default `evaluation.clips_per_video`) and
-    `evaluation.batch_size` if set"""
+    `evaluation.batch_size` if set; `pseudo_fakes` from `pseudo_fake_maker` adds pseudo-fakes"""
     t = cfg.training
     workers = t.num_workers if num_workers is None else num_workers
-    ds = ClipDataset(records, cfg.data, train, clips_per_video or cfg.evaluation.clips_per_video, cfg.seed)
+    ds = ClipDataset(records, cfg.data, train, clips_per_video or cfg.evaluation.clips_per_video, cfg.seed, *pseudo_fakes)
     if train: sampler = ClipSampler(len(ds), sampler, cfg.seed)
     eval_batch = cfg.evaluation.batch_size or t.batch_size
     return DataLoader(ds, batch_size=batch_size or (t.batch_size if train else eval_batch), sampler=sampler,

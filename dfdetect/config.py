@@ -71,6 +71,7 @@ class OptimizationConfig:
     scheduler_patience: int = field(default=3, metadata=_range(0))  # epochs to wait before reducing the LR
     min_lr: float = field(default=1e-7, metadata=_range(0))  # lower bound of the LR
     grad_clip: Optional[float] = field(default=1.0, metadata=_range(0, lo_open=True))  # max gradient norm; null: no clipping
+    head_lr_scale: float = field(default=1.0, metadata=_range(0, lo_open=True))  # learning rate of the parts after the backbones, times training.learning_rate (e.g. 10 to fine-tune pretrained backbones on little data)
 
 @dataclass
 class ModelConfig:
@@ -81,6 +82,7 @@ class ModelConfig:
     convlstm_kernel: int = field(default=3, metadata=_range(1))  # ConvLSTM kernel size (odd)
     convlstm_input_channels: Optional[int] = field(default=None, metadata=_range(1))  # 1x1 projection of backbone features before the ConvLSTM; null: none (the seed's architecture)
     frame_diff: bool = True  # also feed the ConvLSTM the difference between consecutive frames' features
+    pooled_features: bool = False  # the clip embedding also sees the features averaged over the clip (a path around the ConvLSTM)
     fusion: Literal["attention", "concat", "gated", "multihead"] = "attention"  # how the two streams are fused
     fusion_dim: int = field(default=512, metadata=_range(1))  # width of each stream's embedding and of the fused vector
     classifier_hidden: list[int] = field(default_factory=lambda: [256, 128], metadata=_range(1))  # hidden layers of the classifier

@@ -279,17 +279,18 @@ class TemporalStream(nn.Module):
                  dim=512,  # embedding size (`model.fusion_dim`)
                  projection: int | None = None,  # 1x1 projection to this many channels first; None: none
                  frame_diff=True,  # feed the ConvLSTM the frame-to-frame feature differences too
+                 pooled=False,  # the embedding also sees the features averaged over time and space
                 ):
         super().__init__()
         self.project = nn.Conv2d(in_channels, projection, 1) if projection else nn.Identity()
-        self.frame_diff = frame_diff
+        self.frame_diff, self.pooled = frame_diff, pooled
         self.convlstm = ConvLSTM((projection or in_channels) * (2 if frame_diff else 1), filters, kernel)
-        self.embed = nn.Sequential(nn.Linear(filters[-1], dim), nn.ReLU())
+        self.embed = nn.Sequential(nn.Linear(filters[-1] + ((projection or in_channels) if pooled else 0), dim), nn.ReLU())
 
     def forward(self, maps):
         x = self.project(maps.flatten(0, 1)).unflatten(0, (-1, maps.shape[1]))
-        if self.frame_diff: x = torch.cat([x, frame_differences(x)], 2)
-        return self.embed(self.convlstm(x)[:, -1].mean((2, 3)))  # last hidden state, averaged over space
+        state = self.convlstm(torch.cat([x, frame_differences(x)], 2) if self.frame_diff else x)[:, -1].mean((2, 3))  # last hidden state, averaged over space
+        return self.embed(torch.cat([state, x.mean((1, 3, 4))], 1) if self.pooled else state)
 
 # %% ../nbs/07_model.ipynb #17fb21ef
 class AttentionFusion(nn.Module):
@@ -375,7 +376,7 @@ class DualStreamDetector(nn.Module):
                          channels_last=cfg.channels_last)
         self.hq_stream, self.lq_stream = (stream(b, w) for b, w in zip(backbones, weights))
         temporal = partial(TemporalStream, filters=cfg.convlstm_filters, kernel=cfg.convlstm_kernel, dim=cfg.fusion_dim,
-                           projection=cfg.convlstm_input_channels, frame_diff=cfg.frame_diff)
+                           projection=cfg.convlstm_input_channels, frame_diff=cfg.frame_diff, pooled=cfg.pooled_features)
         self.hq_temporal, self.lq_temporal = temporal(self.hq_stream.channels), temporal(self.lq_stream.channels)
         self.fusion = FUSIONS[cfg.fusion](cfg.fusion_dim)
         self.classifier = classifier(cfg.fusion_dim, cfg.classifier_hidden, cfg.dropout)

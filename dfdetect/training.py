@@ -231,7 +231,11 @@ def _build_model(self:Trainer, use_scaler:bool):
     model = _main_first(self.info, lambda: build_model(cfg.model)).to(self.device)  # rank 0 fetches missing weights, the others wait
     self.model = DDP(model, device_ids=[self.device] if self.device.type == "cuda" else None) if self.info.distributed else model
     optimizer = torch.optim.AdamW if t.optimizer == "adamw" else torch.optim.Adam
-    self.optimizer = optimizer([p for p in model.parameters() if p.requires_grad], lr=t.learning_rate, weight_decay=t.weight_decay)
+    backbones = {id(p) for stream in (model.hq_stream, model.lq_stream) for p in stream.parameters()}
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    groups = [dict(params=[p for p in trainable if id(p) in backbones]),  # first: the log's `lr` is the backbones'
+              dict(params=[p for p in trainable if id(p) not in backbones], lr=t.learning_rate * o.head_lr_scale)]
+    self.optimizer = optimizer([g for g in groups if g["params"]], lr=t.learning_rate, weight_decay=t.weight_decay)
     self.scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
         self.optimizer, mode="min", factor=o.scheduler_factor, patience=o.scheduler_patience, min_lr=o.min_lr)
     self.scaler = torch.amp.GradScaler(self.device.type, enabled=use_scaler)

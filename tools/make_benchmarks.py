@@ -2,7 +2,7 @@
 from pathlib import Path
 import re
 root = Path(__file__).resolve().parent.parent
-order = ['gpu', 'extraction', 'loader', 'synthetic', 'model', 'training', 'evaluation', 'videos']
+order = ['gpu', 'extraction', 'landmarks', 'realpixel', 'loader', 'synthetic', 'model', 'training', 'evaluation', 'videos']
 head = """# Benchmarks
 
 Performance of dfdetect, measured by the scripts in `benchmarks/`. Each section gives the machine, the command,

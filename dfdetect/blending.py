@@ -39,7 +39,8 @@ class BlendParams:
 
 def draw_params(rng: np.random.Generator, cfg: BlendingConfig = None) -> BlendParams:
     "One random `BlendParams` (SBI's ranges, scaled by `cfg.colour`, `cfg.shift`, `cfg.scale`)"
-    cfg, c = cfg or BlendingConfig(), (cfg or BlendingConfig()).colour
+    cfg = cfg or BlendingConfig()
+    c = cfg.colour
     sharpen = bool(rng.random() < 0.5)
     return BlendParams(
         forehead=bool(rng.random() < cfg.forehead), warp=rng.uniform(-cfg.elastic, cfg.elastic, (4, 4, 2)),

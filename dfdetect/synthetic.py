@@ -377,8 +377,12 @@ def _summary(rows, real_dir, fake_dir, pairs_csv, test_list, seconds):
 def ensure_synthetic(cfg: Config) -> bool:
     "Write the synthetic dataset to `cfg.data`'s folders if `cfg.synthetic.enabled` and they are missing; True if written"
     data, synth = cfg.data, cfg.synthetic
+    if not synth.enabled: return False
+    if data.fake_path is None:
+        raise ConfigError("synthetic.enabled writes real and fake videos, but data.fake_path is null: name a folder for "
+                          "the fakes, or set synthetic.enabled: false")
     real_dir, fake_dir = Path(data.real_path), Path(data.fake_path)
-    if not synth.enabled or (real_dir.exists() and fake_dir.exists()): return False
+    if real_dir.exists() and fake_dir.exists(): return False
     if real_dir.exists() or fake_dir.exists():
         there, missing = (real_dir, fake_dir) if real_dir.exists() else (fake_dir, real_dir)
         raise FileExistsError(f"{missing} is missing but {there} exists: synthetic.enabled writes a dataset only when "

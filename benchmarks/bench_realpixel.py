@@ -80,7 +80,7 @@ def table(results: pd.DataFrame) -> str:
     for recipe, g in results.groupby("recipe", sort=False):
         rows.append(dict(recipe=recipe, **{"video AUC per seed": " / ".join(f"{a:.3f}" for a in g.auc)},
                          **{"mean AUC": f"{g.auc.mean():.3f}", "fake above its real twin": f"{g.pairs.mean():.2f}"},
-                         epochs=" / ".join(str(int(e)) if e == e else "-" for e in g.epochs), minutes=f"{g.minutes.median():.1f}"))
+                         epochs=" / ".join(str(int(e)) if pd.notna(e) else "-" for e in g.epochs), minutes=f"{g.minutes.median():.1f}"))
     return pd.DataFrame(rows).to_markdown(index=False)
 
 def main():

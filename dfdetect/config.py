@@ -267,7 +267,7 @@ def _check_consistency(cfg: Config, source):
     if d.fake_path is None and d.pseudo_fakes == "none":
         _fail(source, "data.fake_path", None, "leaves no fakes to learn from: set data.pseudo_fakes to sbi, bi or mix "
               "(fakes made from the real videos), or give the fake videos' folder")
-    if cfg.blending.blur[0] > cfg.blending.blur[-1] or len(cfg.blending.blur) != 2:
+    if len(cfg.blending.blur) != 2 or cfg.blending.blur[0] > cfg.blending.blur[1]:
         _fail(source, "blending.blur", cfg.blending.blur, "must be [low, high] with low <= high")
     if m.fusion == "multihead" and m.fusion_dim % 8:
         _fail(source, "model.fusion_dim", m.fusion_dim, "must be a multiple of 8 for multihead fusion (8 heads)")

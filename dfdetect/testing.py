@@ -349,7 +349,8 @@ def _carphone_swap(path, donor: tuple, n_frames: int) -> Path:
     frames, five = _video_frames(carphone_video())[:n_frames], None
     def swap(frame):
         nonlocal five
-        five = _five_points(frame) if _five_points(frame) is not None else five
+        found = _five_points(frame)
+        five = found if found is not None else five
         return swap_face(frame, five, *donor, poisson=True) if five is not None else frame
     return write_video(path, map(swap, frames), frames[0].shape[1::-1])
 

@@ -1,107 +1,168 @@
-"""The real-pixel experiment: detectors trained from real videos alone, scored on real face swaps of other people.
+"""The real-pixel experiment: dfdetect's recipe beside a plain per-frame classifier, on real face swaps of unseen people.
 
 Builds `dfdetect.testing.real_pixel_set` (real videos of 16 people from photos and carphone, and face swaps among
-them; train and test people disjoint), then trains `configs/sbi_cpu.yaml` once per recipe and seed on the train
-people's real videos only (their swaps only for the supervised ceiling), and reports the video-level AUC on the test
-people's real and swapped videos (`results_dir/metrics.json` of the run's `report_test`), and the share of the
-test people's (real video, face-swapped twin) pairs in which the fake scores higher. The demo model (trained on
-synthetic faces by `configs/demo.yaml`) is scored on the same test videos with `dfdetect_infer --test-pairs`.
+them; train and test people disjoint). Each recipe (the fakes it learns from: the train people's labelled swaps, or
+pseudo-fakes made from their real videos alone) is trained by every model, once per seed:
 
-    python benchmarks/bench_realpixel.py --root /tmp/realpixel [--recipes mix sbi ...] [--seeds 0 1 2]
+- `dfdetect`: `dfdetect_train`'s code with `configs/sbi_cpu.yaml` (variants: the same with some keys changed);
+- `frame baseline`: a plain per-frame classifier, about 60 lines below: the same EfficientNet-Lite0 ImageNet weights,
+  the same crops, frames and pseudo-fakes (dfdetect's data layer with T=1), a linear head, AdamW with a cosine
+  schedule, a fixed number of steps on all train-side videos and the last weights: no validation, no selection.
 
-Each run takes about 5 minutes on 2 CPU cores with AMX; results are appended to `--root/results.csv` (a run found
-there is not repeated) and the table is printed as Markdown.
+Both see the same number of frames (`steps x batch x T`). Reported: the video AUC on the test people's real and
+swapped videos (the mean of 8 evenly spaced clips' probabilities) and the share of (real video, its swapped twin)
+pairs in which the fake scores higher.
+
+    python benchmarks/bench_realpixel.py --root /tmp/rp [--models ...] [--recipes ...] [--seeds 0 1]
+
+Results are appended to `--root/results.csv` (a run found there is not repeated) and the table is printed as Markdown.
 """
-import argparse, json, platform, subprocess, sys, time
+import argparse, math, platform, time
 from pathlib import Path
-import pandas as pd
-import torch
+import numpy as np, pandas as pd, torch
+import torch.nn.functional as F
+from sklearn.metrics import roc_auc_score
 from dfdetect.config import load_config
-from dfdetect.testing import real_pixel_set
+from dfdetect.data import ClipDataset, collate_clips, prepare_batch, pseudo_fake_maker, scan_dataset
+from dfdetect.model import efficientnet_backbone, find_weights, load_weights
 from dfdetect.scoring import report_test
-from dfdetect.training import train
+from dfdetect.testing import TRAIN_PEOPLE, real_pixel_set
+from dfdetect.training import EpochSampler, train
 
 REPO = Path(__file__).resolve().parents[1]
-RECIPES = {  # name -> overrides of configs/sbi_cpu.yaml (the pairs CSV is set per recipe below)
-    "mix (SBI + BI)": ["data.pseudo_fakes=mix"],
-    "sbi": ["data.pseudo_fakes=sbi"],
-    "bi": ["data.pseudo_fakes=bi"],
-    "mix, parameters per frame": ["data.pseudo_fakes=mix", "blending.consistent=false"],
-    "supervised: train people's swaps as fakes (ceiling)": ["data.pseudo_fakes=none"],
+RECIPES = {"supervised": ["data.pseudo_fakes=none"], "bi": ["data.pseudo_fakes=bi"], "sbi": ["data.pseudo_fakes=sbi"],
+           "mix": ["data.pseudo_fakes=mix"]}
+PREVIOUS = ["model.temporal=convlstm", "data.center_crop=1.0", "data.hq_size=224", "data.lq_size=112",
+            "training.steps_per_epoch=null", "training.selection=val_loss", "training.epochs=25",
+            "training.early_stop_patience=8", "training.batch_size=8", "data.grey_share=0", "data.pseudo_fake_share=2.0"]
+MODELS = {  # name -> overrides of configs/sbi_cpu.yaml (None: the frame baseline)
+    "frame baseline": None,
+    "dfdetect": [],
+    "dfdetect, ConvLSTM (T=4)": ["model.temporal=convlstm"],
+    "dfdetect, loose crops": ["data.center_crop=1.0"],
+    "dfdetect, val-loss selection": ["training.selection=val_loss", "training.early_stop_patience=3"],
+    "dfdetect, previous sbi_cpu.yaml": PREVIOUS,
 }
-SHORT = {"mix (SBI + BI)": "mix", "sbi": "sbi", "bi": "bi", "mix, parameters per frame": "mix_per_frame",
-         "supervised: train people's swaps as fakes (ceiling)": "supervised", "demo (synthetic faces)": "demo"}
+CLIPS_PER_TEST_VIDEO = 8
 
-def run_dir(root: Path, recipe: str, seed: int) -> Path: return root/"runs"/f"{SHORT[recipe]}_seed{seed}"
+def pairs_file(faces: Path, out: Path, recipe: str, people: int = None) -> Path:
+    "The pairs CSV of a run: the test people's videos and those of the first `people` train people (None: all)"
+    pairs = faces/("pairs_supervised.csv" if recipe == "supervised" else "pairs_real_only.csv")
+    if people is None: return pairs
+    df = pd.read_csv(pairs, keep_default_na=False)
+    kept = set(list(TRAIN_PEOPLE)[:people])
+    df = df[(df.split == "test") | df.identity.map(lambda ids: set(ids.split(";")) <= kept)]
+    out.mkdir(parents=True, exist_ok=True)
+    df.to_csv(out/"pairs.csv", index=False)
+    return out/"pairs.csv"
 
-def results_dir(root: Path, recipe: str, seed: int) -> Path:
-    return run_dir(root, recipe, seed)/("test" if recipe.startswith("demo") else "results")
-
-def train_recipe(faces: Path, root: Path, recipe: str, seed: int) -> dict:
-    "Train one recipe with one seed; its test metrics and minutes"
-    out = run_dir(root, recipe, seed)
-    pairs = faces/("pairs_supervised.csv" if recipe.startswith("supervised") else "pairs_real_only.csv")
+def config(faces: Path, out: Path, recipe: str, seed: int, overrides=(), people: int = None):
+    pairs = pairs_file(faces, out, recipe, people)
     keys = [f"data.real_path={faces/'real'}", f"data.fake_path={faces/'fake'}", f"data.training_pairs={pairs}",
             f"seed={seed}", f"paths.best_model={out/'best.pth'}", f"paths.last_model={out/'last.pth'}",
-            f"paths.training_log={out/'log.csv'}", f"paths.split_file={out/'split.csv'}", f"paths.results_dir={out/'results'}"]
-    cfg = load_config(REPO/"configs/sbi_cpu.yaml", keys + RECIPES[recipe])
-    start = time.time()
-    if not (out/"best.pth").is_file(): train(cfg, quiet=True, overwrite=True)  # a finished run is scored again only
-    minutes = (time.time() - start) / 60
+            f"paths.training_log={out/'log.csv'}", f"paths.split_file={out/'split.csv'}", f"paths.results_dir={out/'results'}",
+            f"evaluation.clips_per_video={CLIPS_PER_TEST_VIDEO}"]
+    return load_config(REPO/"configs/sbi_cpu.yaml", keys + RECIPES[recipe] + list(overrides))
+
+def frames_seen(cfg) -> int:
+    "Training frames of a dfdetect run with `cfg`: its budget"
+    t = cfg.training
+    return t.epochs * t.steps_per_epoch * t.batch_size * cfg.data.sequence_length
+
+def run_dfdetect(faces: Path, out: Path, recipe: str, seed: int, overrides, people: int = None) -> pd.DataFrame:
+    "Train with dfdetect's code; the test videos' scores (`predictions.csv` of the best checkpoint)"
+    cfg = config(faces, out, recipe, seed, overrides, people)
+    train(cfg, quiet=True, overwrite=True)
     report_test(cfg, torch.device("cpu"))  # as dfdetect_train does after training
-    return dict(epochs=len(pd.read_csv(out/"log.csv")), minutes=minutes, **test_metrics(results_dir(root, recipe, seed)))
+    return pd.read_csv(out/"results"/"predictions.csv")[["video", "label", "score"]]
 
-def demo_model(faces: Path, root: Path, seed: int) -> dict:
-    "Train the demo (synthetic faces) and score the test people's videos with it"
-    out = run_dir(root, "demo (synthetic faces)", seed)
-    out.mkdir(parents=True, exist_ok=True)
-    start = time.time()
-    subprocess.run(["dfdetect_train", "--config", str(REPO/"configs/demo.yaml"), "--quiet", "--set", f"seed={seed}"],
-                   cwd=out, check=True, capture_output=True)
-    subprocess.run(["dfdetect_infer", "--checkpoint", "checkpoints/demo/best_model.pth", "--test-pairs",
-                    str(faces/"pairs_real_only.csv"), "--real-path", str(faces/"real"), "--fake-path", str(faces/"fake"),
-                    "--output-dir", "test", "--no-plots", "--quiet"], cwd=out, check=True, capture_output=True)
-    return dict(epochs=None, minutes=(time.time() - start) / 60, **test_metrics(results_dir(root, "demo (synthetic faces)", seed)))
+def run_frame_baseline(faces: Path, out: Path, recipe: str, seed: int, frames: int, people: int = None,
+                       batch: int = 16) -> pd.DataFrame:
+    "A plain per-frame classifier trained on all train-side videos for `frames` frames; the test videos' scores"
+    cfg = config(faces, out, recipe, seed, ["data.sequence_length=1"], people)
+    torch.manual_seed(seed)
+    records = scan_dataset(cfg).records
+    train_recs, test_recs = [r for r in records if r.split != "test"], [r for r in records if r.split == "test"]
+    pseudo, n_pseudo = pseudo_fake_maker(train_recs, cfg)
+    data = ClipDataset(train_recs, cfg.data, train=True, seed=seed, pseudo_fakes=pseudo, n_pseudo=n_pseudo)
+    labels = torch.tensor(data.labels, dtype=torch.float32)
+    steps = frames // batch
+    order = iter(EpochSampler(len(data), seed, length=steps * batch))
+    net = efficientnet_backbone("efficientnet-lite0")
+    load_weights(net, "efficientnet-lite0", find_weights("efficientnet-lite0"))
+    head = torch.nn.Linear(net._conv_head.out_channels, 1)
+    model = torch.nn.ModuleDict(dict(net=net, head=head))
+    def logits(x): return head(net.extract_features(x).mean((2, 3)))[:, 0]
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=1e-2)
+    schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / steps)))
+    pos_weight = (labels == 0).sum() / (labels == 1).sum()
+    model.train()
+    for _ in range(steps):
+        items = [data[(next(order), (seed, 0, k))] for k in range(batch)]
+        x, y = prepare_batch(collate_clips(items), "cpu")[0][:, 0], torch.stack([it["label"] for it in items])
+        loss = F.binary_cross_entropy_with_logits(logits(x), y, pos_weight=pos_weight)
+        opt.zero_grad(); loss.backward(); opt.step(); schedule.step()
+    model.eval()
+    test = ClipDataset(test_recs, cfg.data, train=False, clips_per_video=CLIPS_PER_TEST_VIDEO)
+    rows = []
+    with torch.no_grad():
+        for k in range(len(test_recs)):
+            items = [test[k * CLIPS_PER_TEST_VIDEO + c] for c in range(CLIPS_PER_TEST_VIDEO)]
+            probs = torch.sigmoid(logits(prepare_batch(collate_clips(items), "cpu")[0][:, 0]))
+            rows.append(dict(video=test_recs[k].video, label=test_recs[k].label, score=float(probs.mean())))
+    return pd.DataFrame(rows)
 
-def test_metrics(folder: Path) -> dict:
-    "Video AUC, accuracy and the number of test videos from a results folder's metrics.json"
-    m = json.loads((folder/"metrics.json").read_text())
-    return dict(auc=m["auc_roc"], accuracy=m["accuracy"], videos=m["counts"]["videos"])
-
-def pairs_ranked(folder: Path) -> float:
+def pairs_ranked(scores: pd.DataFrame) -> float:
     "Share of the (real video, its face-swapped twin) pairs in which the fake scores higher: the ranking within a person"
-    preds = pd.read_csv(folder/"predictions.csv").set_index("video").score
-    twins = [(f"{v.split('_')[0]}_{v.split('_')[-1]}", v) for v in preds.index if v.count("_") == 2]
-    return sum(preds[fake] > preds[real] for real, fake in twins if real in preds) / len(twins)
+    s = scores.set_index("video").score
+    twins = [(f"{v.split('_')[0]}_{v.split('_')[-1]}", v) for v in s.index if v.count("_") == 2]
+    return sum(s[fake] > s[real] for real, fake in twins if real in s) / len(twins)
+
+def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people: int = None) -> dict:
+    out = root/"runs"/f"{model.replace(' ', '_').replace(',', '')}_{recipe}_seed{seed}" + (f"_people{people}" if people else "")
+    start = time.time()
+    budget = frames_seen(config(faces, out, recipe, seed))
+    scores = (run_frame_baseline(faces, out, recipe, seed, budget, people) if MODELS[model] is None
+              else run_dfdetect(faces, out, recipe, seed, MODELS[model], people))
+    out.mkdir(parents=True, exist_ok=True)
+    scores.to_csv(out/"scores.csv", index=False)
+    return dict(auc=roc_auc_score(scores.label, scores.score), pairs=pairs_ranked(scores), videos=len(scores),
+                minutes=(time.time() - start) / 60)
 
 def table(results: pd.DataFrame) -> str:
-    "Markdown: one row per recipe, its AUC per seed, their mean, and the minutes per run"
+    "Markdown: one row per recipe and model: the AUC per seed, their mean and spread, the twin ranking, minutes"
     rows = []
-    for recipe, g in results.groupby("recipe", sort=False):
-        rows.append(dict(recipe=recipe, **{"video AUC per seed": " / ".join(f"{a:.3f}" for a in g.auc)},
-                         **{"mean AUC": f"{g.auc.mean():.3f}", "fake above its real twin": f"{g.pairs.mean():.2f}"},
-                         epochs=" / ".join(str(int(e)) if pd.notna(e) else "-" for e in g.epochs), minutes=f"{g.minutes.median():.1f}"))
+    for (recipe, model), g in results.groupby(["recipe", "model"], sort=False):
+        rows.append({"recipe": recipe, "model": model, "video AUC per seed": " / ".join(f"{a:.3f}" for a in g.auc),
+                     "mean": f"{g.auc.mean():.3f}", "spread (max-min)": f"{np.ptp(g.auc):.3f}",
+                     "fake above its real twin": f"{g.pairs.mean():.2f}", "minutes (median)": f"{g.minutes.median():.1f}"})
     return pd.DataFrame(rows).to_markdown(index=False)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--root", default="/tmp/realpixel")
-    p.add_argument("--recipes", nargs="+", default=list(SHORT), choices=list(SHORT), metavar="RECIPE")
+    p.add_argument("--models", nargs="+", default=["frame baseline", "dfdetect"], choices=list(MODELS), metavar="MODEL")
+    p.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES), metavar="RECIPE")
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
+    p.add_argument("--people", type=int, default=len(TRAIN_PEOPLE), help="train on the first N train people's videos")
     args = p.parse_args()
     root = Path(args.root)
     faces = real_pixel_set(root)
     store = root/"results.csv"
-    results = pd.read_csv(store) if store.is_file() else pd.DataFrame(columns=["recipe", "seed"])
-    for recipe in args.recipes:
-        for seed in args.seeds:
-            if ((results.recipe == recipe) & (results.seed == seed)).any(): continue
-            row = demo_model(faces, root, seed) if recipe.startswith("demo") else train_recipe(faces, root, recipe, seed)
-            results = pd.concat([results, pd.DataFrame([dict(recipe=recipe, seed=seed, **row)])], ignore_index=True)
-            results.to_csv(store, index=False)
-            print(f"{recipe}, seed {seed}: video AUC {row['auc']:.3f} ({row['minutes']:.1f} min)", flush=True)
-    results["pairs"] = [pairs_ranked(results_dir(root, r, s)) for r, s in zip(results.recipe, results.seed)]
+    results = pd.read_csv(store) if store.is_file() else pd.DataFrame(columns=["recipe", "model", "seed", "people"])
+    people = None if args.people == len(TRAIN_PEOPLE) else args.people
+    for seed in args.seeds:
+        for recipe in args.recipes:
+            for model in args.models:
+                done = (results.recipe == recipe) & (results.model == model) & (results.seed == seed)
+                if (done & (results.people == args.people)).any(): continue
+                row = one_run(faces, root, model, recipe, seed, people)
+                results = pd.concat([results, pd.DataFrame([dict(recipe=recipe, model=model, seed=seed, people=args.people, **row)])],
+                                    ignore_index=True)
+                results.to_csv(store, index=False)
+                print(f"{recipe}, {model}, seed {seed}, {args.people} people: video AUC {row['auc']:.3f} ({row['minutes']:.1f} min)", flush=True)
     print(f"\nMachine: {platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}\n")
-    print(table(results[results.recipe.isin(args.recipes)]))
+    chosen = results[results.recipe.isin(args.recipes) & results.model.isin(args.models) & (results.people == args.people)]
+    print(table(chosen.sort_values(["recipe", "model"], key=lambda c: c.map({**{r: i for i, r in enumerate(RECIPES)}, **{m: i for i, m in enumerate(MODELS)}}))))
 
 if __name__ == "__main__": main()

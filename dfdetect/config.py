@@ -44,6 +44,8 @@ class DataConfig:
     cache_dir: Optional[str] = None  # folder for a decoded-frame cache; null: no cache
     pseudo_fakes: Literal["none", "sbi", "bi", "mix"] = "none"  # fakes made from the real videos (see `blending`): self-blends, blends of two people, or both
     pseudo_fake_share: float = field(default=1.0, metadata=_range(0, 8, True))  # pseudo-fake clips per epoch, per real video of the split
+    center_crop: float = field(default=1.0, metadata=_range(0, 1, True))  # share of each side of a crop kept around its centre (0.7: the face of dfdetect_extract's crops, little background)
+    grey_share: float = field(default=0.1, metadata=_range(0, 1))  # share of training clips shown in grey (robustness to black-and-white video)
 
 @dataclass
 class TrainingConfig:
@@ -53,7 +55,9 @@ class TrainingConfig:
     weight_decay: float = field(default=0.0, metadata=_range(0))  # weight decay
     optimizer: Literal["adam", "adamw"] = "adam"  # optimizer
     epochs: int = field(default=50, metadata=_range(1))  # maximum number of epochs
-    early_stop_patience: int = field(default=10, metadata=_range(1))  # epochs without a better val loss before stopping
+    early_stop_patience: int = field(default=10, metadata=_range(1))  # epochs without a better selection score before stopping
+    steps_per_epoch: Optional[int] = field(default=None, metadata=_range(1))  # batches per epoch (videos drawn evenly, each time another clip); null: one clip per video
+    selection: Literal["auto", "val_loss", "val_auc", "last"] = "auto"  # best checkpoint: lowest val loss, highest val AUC, or the last epoch (a fixed budget, no early stopping); auto: val_loss with at least 20 val videos of each label, else last
     use_amp: bool = True  # automatic mixed precision
     amp_dtype: Literal["auto", "bf16", "fp16"] = "auto"  # AMP precision; auto: bf16 where supported, else fp16 with a grad scaler
     num_workers: int = field(default=4, metadata=_range(0))  # DataLoader worker processes
@@ -82,6 +86,7 @@ class ModelConfig:
     convlstm_kernel: int = field(default=3, metadata=_range(1))  # ConvLSTM kernel size (odd)
     convlstm_input_channels: Optional[int] = field(default=None, metadata=_range(1))  # 1x1 projection of backbone features before the ConvLSTM; null: none (the seed's architecture)
     frame_diff: bool = True  # also feed the ConvLSTM the difference between consecutive frames' features
+    temporal: Literal["convlstm", "none"] = "convlstm"  # each stream's clip embedding: the stacked ConvLSTM, or none (per-frame features averaged over the clip)
     pooled_features: bool = False  # the clip embedding also sees the features averaged over the clip (a path around the ConvLSTM)
     fusion: Literal["attention", "concat", "gated", "multihead"] = "attention"  # how the two streams are fused
     fusion_dim: int = field(default=512, metadata=_range(1))  # width of each stream's embedding and of the fused vector

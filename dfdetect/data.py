@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_data.ipynb #1c8b64d7
 from __future__ import annotations
-import functools, hashlib, io, os, re, warnings
+import functools, hashlib, io, math, os, re, warnings
 from collections import Counter, namedtuple
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,10 +23,10 @@ __all__ = ['IMAGE_EXTS', 'FrameInfo', 'DECODE_ERRORS', 'Listed', 'SPLIT_COLUMNS'
            'PSEUDO_SUFFIX', 'IMAGENET_MEAN', 'IMAGENET_STD', 'natural_key', 'identities_of', 'VideoRecord', 'Problem',
            'DataError', 'inspect_frame', 'list_frames', 'scan_video', 'video_record', 'read_pairs', 'read_test_list',
            'read_folders', 'DataScan', 'split_counts', 'scan_dataset', 'clip_stride', 'last_start', 'clip_indices',
-           'clip_starts', 'resize_square', 'decode_array', 'decode_frame', 'downscale', 'shrink_clip', 'jpeg_roundtrip',
-           'map_frames', 'ClipAugmentation', 'sample_augmentation', 'colour_matrix', 'clip_pair', 'frame_pair',
-           'apply_cutout', 'ClipDataset', 'ClipSampler', 'collate_clips', 'n_pseudo_fakes', 'pseudo_fake_maker',
-           'make_loader', 'normalize', 'prepare_batch']
+           'clip_starts', 'crop_box', 'resize_square', 'decode_array', 'decode_frame', 'downscale', 'shrink_clip',
+           'jpeg_roundtrip', 'map_frames', 'ClipAugmentation', 'sample_augmentation', 'colour_matrix', 'clip_pair',
+           'frame_pair', 'apply_cutout', 'ClipDataset', 'ClipSampler', 'collate_clips', 'n_pseudo_fakes',
+           'pseudo_fake_maker', 'make_loader', 'normalize', 'prepare_batch']
 
 # %% ../nbs/05_data.ipynb #ded0c55e
 IMAGE_EXTS = (".jpg", ".jpeg", ".png")
@@ -412,6 +412,14 @@ def _decode_pil(data: bytes, size: int) -> np.ndarray:
         if im.format == "JPEG": im.draft("RGB", (size, size))
         return np.array(_to_rgb(im))
 
+def crop_box(center_crop: float = 1.0, # share of each side kept around the centre (`data.center_crop`)
+             crop=None, # an augmentation's crop `(x0, y0, x1, y1)` inside that centre region, or None
+            ):
+    "The region of a stored crop that a clip shows, as fractions `(x0, y0, x1, y1)` of its sides; None: all of it"
+    if center_crop == 1.0: return crop
+    m = (1 - center_crop) / 2
+    return tuple(m + center_crop * v for v in (crop or (0.0, 0.0, 1.0, 1.0)))
+
 def resize_square(frame: np.ndarray, size: int, box=None) -> np.ndarray:
     "uint8 `frame` (H, W, 3), or its region `box` (fractions `(x0, y0, x1, y1)` of width and height, rounded to pixels), resized to `size`×`size`"
     h, w = frame.shape[:2]
@@ -483,7 +491,9 @@ def _square(rng, lo, hi):
     x0, y0 = rng.uniform(0, 1 - side, 2)
     return (float(x0), float(y0), float(x0 + side), float(y0 + side))
 
-def sample_augmentation(rng: np.random.Generator) -> ClipAugmentation:
+def sample_augmentation(rng: np.random.Generator,
+                        grey_share: float = 0.0, # probability of a grey clip (`data.grey_share`)
+                       ) -> ClipAugmentation:
     "Random `ClipAugmentation`: each kind with its own probability"
     aug = ClipAugmentation(flip=bool(rng.random() < 0.5))
     if rng.random() < 0.5: aug.crop = _square(rng, 0.8, 1.0)
@@ -491,6 +501,7 @@ def sample_augmentation(rng: np.random.Generator) -> ClipAugmentation:
     if rng.random() < 0.2: aug.blur = float(rng.uniform(0.002, 0.006))
     if rng.random() < 0.3: aug.jpeg_quality = int(rng.integers(40, 91))
     if rng.random() < 0.25: aug.cutout = _square(rng, 0.15, 0.35)
+    if grey_share and rng.random() < grey_share: aug.saturation = 0.0
     return aug
 
 # %% ../nbs/05_data.ipynb #42ccba0f
@@ -575,7 +586,7 @@ class ClipDataset(Dataset):
         d, aug = self.cfg, None
         if self.train:
             start = rng.integers(0, last_start(rec.n_frames, d.sequence_length, d.frame_skip) + 1)
-            if d.augment: aug = sample_augmentation(rng)
+            if d.augment: aug = sample_augmentation(rng, d.grey_share)
         else: start = clip_starts(rec.n_frames, d.sequence_length, d.frame_skip, self.clips_per_video)[clip]
         indices = clip_indices(rec.n_frames, d.sequence_length, d.frame_skip, start)
         hq, lq, used = self._load_clip(rec, indices, aug) if pseudo is None else self._load_pseudo_fake(pseudo, indices, aug, rng)
@@ -589,8 +600,12 @@ class ClipDataset(Dataset):
             return int(index), np.random.default_rng([s % 2**64 for s in (*seeds, int(index))])
         return int(key), self._rng
 
+    def _crop(self, aug):
+        "The region of the stored crops that clips show (`crop_box`), with `aug`'s zoom"
+        return crop_box(self.cfg.center_crop, aug.crop if aug else None)
+
     def _load_clip(self, rec, indices, aug):
-        d, crop = self.cfg, aug.crop if aug else None
+        d, crop = self.cfg, self._crop(aug)
         hq = np.empty((len(indices), d.hq_size, d.hq_size, 3), np.uint8)
         first, used = {}, []
         for t, i in enumerate(indices):
@@ -620,7 +635,7 @@ class ClipDataset(Dataset):
         rec = self.pseudo_fakes.records[pseudo]
         frames, used = self._read_frames(rec, indices)
         fake = self.pseudo_fakes.make(pseudo, indices, frames, rng, lambda r, i: self._read_frames(r, i)[0])
-        size, crop = self.cfg.hq_size, aug.crop if aug else None
+        size, crop = self.cfg.hq_size, self._crop(aug)
         return self._finish_clip(np.stack([resize_square(f, size, crop) for f in fake.frames]), aug, used)
 
     def _read_frame(self, rec, i, out=None):
@@ -628,7 +643,7 @@ class ClipDataset(Dataset):
         for j in _nearest_first(i, rec.n_frames):
             path = rec.frames[j]
             if path in self._bad: continue
-            try: return decode_array(path, self.cfg.hq_size, self.cfg.cache_dir, out), j
+            try: return decode_array(path, math.ceil(self.cfg.hq_size / self.cfg.center_crop), self.cfg.cache_dir, out), j
             except DECODE_ERRORS as e: self._report(path, f"cannot be decoded ({e}): a neighbouring frame is used instead")
         self._report(rec.path, "no frame of this video can be decoded: gray frames are used instead")
         return np.full((self.cfg.hq_size, self.cfg.hq_size, 3), MEAN_RGB, np.uint8), i

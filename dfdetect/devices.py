@@ -10,7 +10,7 @@ import torch
 from .config import Config, ConfigError
 
 # %% auto #0
-__all__ = ['select_device', 'amp_settings', 'autocast', 'native_bf16', 'scoring_dtype', 'cpu_threads', 'torch_threads',
+__all__ = ['select_device', 'native_bf16', 'amp_settings', 'autocast', 'scoring_dtype', 'cpu_threads', 'torch_threads',
            'inference_batch_size', 'keep_heap_memory']
 
 # %% ../nbs/09_devices.ipynb #6f4b5e60
@@ -24,6 +24,10 @@ def select_device(name:str="auto") -> torch.device:
     return device
 
 # %% ../nbs/09_devices.ipynb #772a3443
+def native_bf16() -> bool:
+    "Whether this CPU computes bf16 natively (AMX or AVX512-BF16): elsewhere bf16 is emulated, slower than fp32"
+    return any(getattr(torch.cpu, check, lambda: False)() for check in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"))
+
 def amp_settings(use_amp:bool, # `training.use_amp`
                  amp_dtype:str, # `training.amp_dtype`: auto, bf16 or fp16
                  device:torch.device,
@@ -32,7 +36,7 @@ def amp_settings(use_amp:bool, # `training.use_amp`
     if not use_amp: return None, False
     if device.type != "cuda":
         if amp_dtype == "fp16": warnings.warn(f"training.amp_dtype = 'fp16' needs CUDA; training in fp32 on {device}")
-        return (torch.bfloat16 if amp_dtype == "bf16" else None), False
+        return (torch.bfloat16 if amp_dtype == "bf16" or (amp_dtype == "auto" and native_bf16()) else None), False
     if amp_dtype == "bf16" or (amp_dtype == "auto" and torch.cuda.is_bf16_supported()): return torch.bfloat16, False
     return torch.float16, True
 
@@ -41,10 +45,6 @@ def autocast(device:torch.device, dtype:torch.dtype|None):
     return torch.autocast(device.type, dtype=dtype) if dtype else nullcontext()
 
 # %% ../nbs/09_devices.ipynb #e650ace5
-def native_bf16() -> bool:
-    "Whether this CPU computes bf16 natively (AMX or AVX512-BF16): elsewhere bf16 is emulated, slower than fp32"
-    return any(getattr(torch.cpu, check, lambda: False)() for check in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"))
-
 def scoring_dtype(cfg:Config, # `evaluation.precision` decides; on a GPU `auto` follows `training.use_amp`
                   device:torch.device,
                  ) -> torch.dtype|None:

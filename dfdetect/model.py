@@ -26,8 +26,9 @@ from .data import IMAGENET_MEAN, IMAGENET_STD
 __all__ = ['TINY', 'LITE', 'LITE_BLOCKS', 'OFFLINE_ENV', 'LITE_FILES', 'FUSIONS', 'PARTS', 'efficientnet_backbone', 'n_params',
            'WeightsError', 'weights_file', 'lite_package', 'weights_dirs', 'find_weights', 'load_weights',
            'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer', 'ConvLSTM', 'frame_differences', 'TemporalStream',
-           'AttentionFusion', 'ConcatFusion', 'GatedFusion', 'MultiheadFusion', 'classifier', 'DualStreamDetector',
-           'build_model', 'inference_model', 'model_summary', 'format_summary', 'dfdetect_summary']
+           'FrameAverage', 'AttentionFusion', 'ConcatFusion', 'GatedFusion', 'MultiheadFusion', 'classifier',
+           'DualStreamDetector', 'build_model', 'inference_model', 'model_summary', 'format_summary',
+           'dfdetect_summary']
 
 # %% ../nbs/07_model.ipynb #afe15492
 TINY = dict(width_coefficient=0.1, depth_coefficient=0.1)  # `efficientnet-tiny`: B0 at a tenth of its width and depth
@@ -292,6 +293,17 @@ class TemporalStream(nn.Module):
         state = self.convlstm(torch.cat([x, frame_differences(x)], 2) if self.frame_diff else x)[:, -1].mean((2, 3))  # last hidden state, averaged over space
         return self.embed(torch.cat([state, x.mean((1, 3, 4))], 1) if self.pooled else state)
 
+# %% ../nbs/07_model.ipynb #eb7854f9
+class FrameAverage(nn.Module):
+    "One stream's feature maps (B, T, C, h, w) -> clip embedding (B, dim): the features averaged over the frames and their pixels, then a linear layer (`model.temporal: none`)"
+    def __init__(self, in_channels: int,  # C, the backbone's feature channels
+                 dim=512,  # embedding size (`model.fusion_dim`)
+                ):
+        super().__init__()
+        self.embed = nn.Sequential(nn.Linear(in_channels, dim), nn.ReLU())
+
+    def forward(self, maps): return self.embed(maps.mean((1, 3, 4)))
+
 # %% ../nbs/07_model.ipynb #17fb21ef
 class AttentionFusion(nn.Module):
     "Scalar attention over the two streams (the seed's fusion)"
@@ -377,6 +389,7 @@ class DualStreamDetector(nn.Module):
         self.hq_stream, self.lq_stream = (stream(b, w) for b, w in zip(backbones, weights))
         temporal = partial(TemporalStream, filters=cfg.convlstm_filters, kernel=cfg.convlstm_kernel, dim=cfg.fusion_dim,
                            projection=cfg.convlstm_input_channels, frame_diff=cfg.frame_diff, pooled=cfg.pooled_features)
+        if cfg.temporal == "none": temporal = partial(FrameAverage, dim=cfg.fusion_dim)
         self.hq_temporal, self.lq_temporal = temporal(self.hq_stream.channels), temporal(self.lq_stream.channels)
         self.fusion = FUSIONS[cfg.fusion](cfg.fusion_dim)
         self.classifier = classifier(cfg.fusion_dim, cfg.classifier_hidden, cfg.dropout)
@@ -463,8 +476,9 @@ def format_summary(cfg: Config) -> str:
     d, m = cfg.data, cfg.model
     table = model_summary(cfg).to_string(formatters=dict(params="{:,}".format, trainable="{:,}".format,
                                                          gmac="{:.3f}".format))
-    return (f"{m.hq_backbone} ({d.hq_size} px) + {m.lq_backbone} ({d.lq_size} px), T={d.sequence_length}; ConvLSTM "
-            f"{m.convlstm_filters}, projection {m.convlstm_input_channels or 'none'}, frame_diff {m.frame_diff}; "
+    temporal = (f"ConvLSTM {m.convlstm_filters}, projection {m.convlstm_input_channels or 'none'}, frame_diff {m.frame_diff}"
+                if m.temporal == "convlstm" else "no ConvLSTM: frame features averaged over the clip")
+    return (f"{m.hq_backbone} ({d.hq_size} px) + {m.lq_backbone} ({d.lq_size} px), T={d.sequence_length}; {temporal}; "
             f"fusion {m.fusion}\nparameters and GMACs (multiply-accumulates) per clip:\n{table}")
 
 @script

@@ -7,7 +7,7 @@ __all__ = ['TRAINED_OVERRIDES', 'PHOTO_SDISTS', 'FACE_RECOGNITION', 'INSIGHTFACE
            'TRAIN_PEOPLE', 'TEST_PEOPLE', 'tiny_config', 'tiny_dataset', 'write_frames', 'write_dataset', 'celeb_names',
            'broken_tree', 'tiny_clip_batch', 'as_jpeg', 'trained_config', 'trained_run', 'carphone_video', 'face_video',
            'write_video', 'photo_video', 'test_cache', 'face_photo', 'annotated_landmarks', 'photo_faces',
-           'real_face_crops', 'swap_face', 'real_pixel_set']
+           'real_face_crops', 'swap_face', 'grace_hopper', 'real_pixel_set']
 
 # %% ../nbs/90_testing.ipynb #12cc5e98
 import io, json, os, shutil, subprocess, sys, tarfile, tempfile
@@ -290,7 +290,7 @@ def real_face_crops(root, # the crops go to `root/real/<video>`, the videos to `
 # %% ../nbs/90_testing.ipynb #185decd1
 # person -> (photo, face: index among the photo's faces by size); carphone is a video
 TRAIN_PEOPLE = {**{f"group{k}": ("group", k) for k in range(6)}, "walter": ("breakingbad", 0), "jesse": ("breakingbad", 1),
-                "obama": ("obama", 0)}
+                "obama": ("obama", 0), "hopper": None}
 TEST_PEOPLE = {"carphone": None, "biden": ("biden", 0), "hanks": ("hanks", 0), "einstein": ("einstein", 0),
                "takeo": ("takeo", 0), "lenna": ("lenna", 0), "astronaut": None}
 
@@ -326,12 +326,18 @@ def swap_face(target: np.ndarray, target_five: np.ndarray, # the frame and its f
     return np.clip(target * (1 - soft) + warped * soft, 0, 255).round().astype(np.uint8)
 
 def _person_image(person: str, people: dict) -> tuple:
-    "`(photo, five points)` of a person (the astronaut from scikit-image, carphone's first frame)"
+    "`(photo, five points)` of a person (the astronaut from scikit-image, Grace Hopper from matplotlib, carphone's first frame)"
     from skimage import data
     if person == "astronaut": image = data.astronaut()
+    elif person == "hopper": image = grace_hopper()
     elif person == "carphone": image = _video_frames(carphone_video())[0]
     else: image = face_photo(people[person][0])
     return image, _five_points(image, people[person][1] if people[person] else 0)
+
+def grace_hopper() -> np.ndarray:
+    "RGB array of matplotlib's sample photo of Grace Hopper"
+    from matplotlib import cbook
+    return np.array(Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)).convert("RGB"))
 
 def _video_frames(path) -> list:
     import av

@@ -24,28 +24,49 @@ from .split import records_for_split
 from .synthetic import ensure_synthetic
 
 # %% auto #0
-__all__ = ['METRICS', 'LOG_COLUMNS', 'ROW_COLUMNS', 'EarlyStopping', 'TrainingLog', 'seed_everything', 'rng_state',
-           'set_rng_state', 'balanced_weights', 'EpochSampler', 'DistInfo', 'init_distributed', 'all_gather_list',
-           'sync_buffers', 'any_rank', 'LivePlot', 'TrainingError', 'class_counts', 'split_metrics', 'Trainer',
-           'run_outputs', 'check_outputs', 'train', 'summary_text', 'dfdetect_train']
+__all__ = ['MIN_VAL_VIDEOS', 'METRICS', 'LOG_COLUMNS', 'ROW_COLUMNS', 'EarlyStopping', 'selection_score', 'resolve_selection',
+           'TrainingLog', 'seed_everything', 'rng_state', 'set_rng_state', 'balanced_weights', 'EpochSampler',
+           'DistInfo', 'init_distributed', 'all_gather_list', 'sync_buffers', 'any_rank', 'LivePlot', 'TrainingError',
+           'class_counts', 'split_metrics', 'Trainer', 'run_outputs', 'check_outputs', 'train', 'summary_text',
+           'dfdetect_train']
 
 # %% ../nbs/12_training.ipynb #310d3f6c
 class EarlyStopping:
-    "Stop after `patience` epochs in a row without a lower validation loss"
-    def __init__(self, patience:int): self.patience, self.best, self.best_epoch, self.bad_epochs = patience, math.inf, 0, 0
+    "The best epoch by a selection score (lower is better, see `selection_score`); stop after `patience` epochs in a row without a better one (None: never)"
+    def __init__(self, patience:int|None):
+        self.patience, self.best, self.best_epoch, self.bad_epochs = patience, [math.inf], 0, 0
 
-    def step(self, val_loss:float, epoch:int) -> bool:
-        "Record `epoch`'s validation loss; True when it is the best so far"
-        if val_loss < self.best:
-            self.best, self.best_epoch, self.bad_epochs = val_loss, epoch, 0
+    def step(self, score:list, epoch:int) -> bool:
+        "Record `epoch`'s score; True when it is the best so far"
+        if score < self.best:
+            self.best, self.best_epoch, self.bad_epochs = list(score), epoch, 0
             return True
         self.bad_epochs += 1
         return False
 
     @property
-    def should_stop(self): return self.bad_epochs >= self.patience
+    def should_stop(self): return self.patience is not None and self.bad_epochs >= self.patience
     def state_dict(self): return dict(best=self.best, best_epoch=self.best_epoch, bad_epochs=self.bad_epochs)
-    def load_state_dict(self, d): self.best, self.best_epoch, self.bad_epochs = d["best"], d["best_epoch"], d["bad_epochs"]
+    def load_state_dict(self, d):
+        best = d["best"]
+        self.best, self.best_epoch, self.bad_epochs = best if isinstance(best, list) else [best], d["best_epoch"], d["bad_epochs"]
+
+def selection_score(selection:str, # `val_loss`, `val_auc` or `last` (`training.selection`, resolved)
+                    val:dict, # the epoch's validation metrics (`loss`, `auc_roc`)
+                    epoch:int) -> list:
+    "The score that chooses the best checkpoint, lower is better: the val loss; minus the val AUC, then the loss; or minus the epoch"
+    if selection == "val_loss": return [val["loss"]]
+    if selection == "val_auc": return [-val["auc_roc"] if math.isfinite(val["auc_roc"]) else -0.5, val["loss"]]
+    return [-epoch]
+
+MIN_VAL_VIDEOS = 20  # `training.selection: auto` picks by val loss from this many val videos of each label (pseudo-fakes count)
+
+def resolve_selection(selection:str, # `training.selection`
+                      val_counts:dict, # the val split's `class_counts`
+                     ) -> str:
+    "The selection that `auto` stands for: `val_loss` when the val split is big enough to tell epochs apart, else `last`"
+    if selection != "auto": return selection
+    return "val_loss" if min(val_counts["real"], val_counts["fake"] + val_counts["pseudo"]) >= MIN_VAL_VIDEOS else "last"
 
 # %% ../nbs/12_training.ipynb #0eb5a397
 METRICS = ["loss", "accuracy", "auc_roc", "pr_auc", "precision", "recall", "f1", "eer"]
@@ -106,19 +127,22 @@ class EpochSampler(torch.utils.data.Sampler):
     def __init__(self, n:int, # dataset length
                  seed:int, # `cfg.seed`
                  weights=None, # per-sample weights: draw with replacement (e.g. `balanced_weights`)
-                 rank:int=0, world_size:int=1):
+                 rank:int=0, world_size:int=1,
+                 length:int=None, # items per epoch (all ranks); None: `n`. Longer epochs go through shuffles of all items in turn
+                ):
         self.n, self.seed, self.rank, self.world_size, self.epoch = n, seed, rank, world_size, 0
+        self.length = length or n
         self.weights = None if weights is None else torch.as_tensor(weights, dtype=torch.double)
 
     def set_epoch(self, epoch:int): self.epoch = epoch
-    def __len__(self): return math.ceil(self.n / self.world_size)
+    def __len__(self): return math.ceil(self.length / self.world_size)
 
     def __iter__(self):
         g = torch.Generator().manual_seed(int(np.random.SeedSequence([self.seed, self.epoch]).generate_state(1)[0]))
-        if self.weights is None: order = torch.randperm(self.n, generator=g).tolist()
-        else: order = torch.multinomial(self.weights, self.n, replacement=True, generator=g).tolist()
-        order += order[:len(self) * self.world_size - self.n]
-        return iter(order[self.rank::self.world_size])
+        total = len(self) * self.world_size
+        if self.weights is None: order = torch.cat([torch.randperm(self.n, generator=g) for _ in range(-(-total // self.n))]).tolist()
+        else: order = torch.multinomial(self.weights, total, replacement=True, generator=g).tolist()
+        return iter(order[:total][self.rank::self.world_size])
 
 # %% ../nbs/12_training.ipynb #b2479a81
 @dataclass
@@ -211,9 +235,15 @@ class Trainer:
         self.info, self.device = init_distributed(select_device(cfg.training.device))
         self.amp_dtype, use_scaler = amp_settings(cfg.training.use_amp, cfg.training.amp_dtype, self.device)
         self.threads = cpu_threads(self.device, cfg.training.num_workers, self.info.world_size)
-        self.log, self.stopper = TrainingLog(cfg.paths.training_log), EarlyStopping(cfg.training.early_stop_patience)
+        self.log = TrainingLog(cfg.paths.training_log)
         self._build_model(use_scaler)
         self._build_loaders()
+        self.selection = resolve_selection(cfg.training.selection, self.counts["val"])
+        self.stopper = EarlyStopping(None if self.selection == "last" else cfg.training.early_stop_patience)
+        val = self.counts["val"]
+        why = f", from training.selection: auto with {min(val['real'], val['fake'] + val['pseudo'])} val videos of a label" * (cfg.training.selection == "auto")
+        budget = f"; the last of {cfg.training.epochs} epochs, no early stopping" * (self.selection == "last")
+        self.say(f"best checkpoint by {self.selection}{why}{budget}")
         self.plot = LivePlot() if self.show and in_notebook() else None
 
     @property
@@ -266,7 +296,9 @@ def _build_loaders(self:Trainer):
     balance, labels = cfg.training.balance, [r.label for r in train_recs] + [1] * train_pseudo[1]
     self.pos_weight = torch.tensor(labels.count(0) / labels.count(1), device=self.device) if balance == "pos_weight" else None
     weights = balanced_weights(labels) if balance == "sampler" else None
-    self.sampler = EpochSampler(len(labels), cfg.seed, weights, info.rank, info.world_size)
+    steps = cfg.training.steps_per_epoch
+    self.sampler = EpochSampler(len(labels), cfg.seed, weights, info.rank, info.world_size,
+                                length=steps * cfg.training.batch_size * info.world_size if steps else None)
     self.train_loader = make_loader(train_recs, cfg, train=True, sampler=self.sampler, pseudo_fakes=train_pseudo)
     self.val_loader = make_loader(val_part, cfg, train=False, pseudo_fakes=pseudo_fake_maker(val_part, cfg))
     weight = f" (pos_weight {self.pos_weight.item():.3f})" if self.pos_weight is not None else ""
@@ -351,7 +383,7 @@ def run_epoch(self:Trainer, epoch:int) -> dict:
     train_m, _ = split_metrics(train_rows, threshold, by_video=False)
     val_m, videos = split_metrics(val_rows, threshold, by_video=True, how=self.cfg.evaluation.aggregate)
     self.scheduler.step(val_m["loss"])
-    improved = self.stopper.step(val_m["loss"], epoch)
+    improved = self.stopper.step(selection_score(self.selection, val_m, epoch), epoch)
     row = {"epoch": epoch, **{f"train_{k}": train_m[k] for k in METRICS}, **{f"val_{k}": val_m[k] for k in METRICS},
            "lr": lr, "epoch_time": time.perf_counter() - start}
     rng = all_gather_list([rng_state()], self.info)
@@ -392,7 +424,7 @@ def resume(self:Trainer) -> int:
     self.stopper.load_state_dict(ckpt["early_stopping"])
     if self.info.rank < len(ckpt["rng"]): set_rng_state(ckpt["rng"][self.info.rank])
     if self.info.main: self.log.start(keep_until=ckpt["epoch"])
-    self.say(f"resuming after epoch {ckpt['epoch']} from {path} (best val loss {self.stopper.best:.4f} at epoch {self.stopper.best_epoch})")
+    self.say(f"resuming after epoch {ckpt['epoch']} from {path} (best by {self.selection}: epoch {self.stopper.best_epoch})")
     return ckpt["epoch"]
 
 @patch
@@ -410,7 +442,7 @@ def fit(self:Trainer, resume:bool=False) -> dict:
             epoch += 1
             self.run_epoch(epoch)
     if self.stopper.should_stop:
-        self.say(f"early stopping: no lower val loss for {self.stopper.bad_epochs} epochs (best: epoch {self.stopper.best_epoch})")
+        self.say(f"early stopping: no better {self.selection} for {self.stopper.bad_epochs} epochs (best: epoch {self.stopper.best_epoch})")
     return self.summary(epoch)
 
 @patch
@@ -420,7 +452,7 @@ def summary(self:Trainer, epoch:int) -> dict:
     log = self.log.read()
     best = log[log["epoch"] == self.stopper.best_epoch].to_dict("records")
     p = self.cfg.paths
-    return dict(epochs=epoch, stopped_early=self.stopper.should_stop, best_epoch=self.stopper.best_epoch,
+    return dict(epochs=epoch, stopped_early=self.stopper.should_stop, best_epoch=self.stopper.best_epoch, selection=self.selection,
                 best=best[0] if best else {}, best_model=p.best_model, last_model=p.last_model, training_log=p.training_log)
 
 # %% ../nbs/12_training.ipynb #3c5c2d3c
@@ -455,8 +487,8 @@ def summary_text(result:dict) -> str:
     "The end-of-training report of `train`'s summary"
     b = result["best"]
     stop = "stopped early" if result["stopped_early"] else "finished"
-    return (f"{stop} after epoch {result['epochs']}; best val loss {b['val_loss']:.4f} at epoch {result['best_epoch']}: "
-            f"AUC-ROC {b['val_auc_roc']:.4f}, PR-AUC {b['val_pr_auc']:.4f}, accuracy {b['val_accuracy']:.4f}, "
+    return (f"{stop} after epoch {result['epochs']}; best checkpoint (by {result['selection']}): epoch {result['best_epoch']}, "
+            f"val loss {b['val_loss']:.4f}, AUC-ROC {b['val_auc_roc']:.4f}, PR-AUC {b['val_pr_auc']:.4f}, accuracy {b['val_accuracy']:.4f}, "
             f"F1 {b['val_f1']:.4f} (validation videos)\n"
             f"checkpoints: {result['best_model']} (best), {result['last_model']} (last)\nlog: {result['training_log']}")
 

@@ -9,20 +9,28 @@ takeo, lenna; `dfdetect.testing.annotated_landmarks`):
   own environment: pass `--mediapipe-python /path/to/venv/bin/python` (a venv with mediapipe==0.10.14).
 Error: the mean distance over the 68 points divided by the distance between the outer eye corners (36, 45).
 
+`--extraction` measures instead the landmarks that `dfdetect_extract` saves (`landmarks.npz`): each annotated photo
+filmed by `photo_video`'s moving camera (60 frames, 320x240, H.264), its crops and landmarks made as `extract_video`
+makes them, the error taken per crop against the annotation carried through the camera and the crop. Side by side:
+YuNet's points on every crop, and on every `faces.detect_every`-th crop with the rest interpolated (the shipped way).
+
 `--derive` prints the mean shape: dlib's 68 points on faces that ship in packages (face_recognition's and
 insightface's test photos, scikit-image's astronaut, every 40th frame of carphone), each mapped by the similarity that
 takes its YuNet points onto the mean of YuNet's points, averaged, and levelled (eyes 100 apart, midpoint at 0).
 
     pip install dlib-bin face_recognition_models
     python benchmarks/bench_landmarks.py [--derive] [--mediapipe-python PATH]
+    python benchmarks/bench_landmarks.py --extraction          # no dlib needed
 """
 import argparse, importlib.util, pickle, subprocess, sys, tempfile
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from dfdetect.faces import YuNetDetector, _read_image, similarity, template_landmarks, transform_points
+from dfdetect.config import demo_config
+from dfdetect.faces import (CropLandmarker, YuNetDetector, _read_image, crop_landmarks, extract_faces, similarity,
+                            template_landmarks, transform_points)
 from dfdetect.testing import (ANNOTATIONS, FACE_RECOGNITION, PHOTO_SDISTS, _sdist_folder, _video_frames, annotated_landmarks,
-                              carphone_video, face_photo)
+                              camera_path, carphone_video, face_photo, photo_faces, photo_video)
 
 def dlib_predictor():
     import dlib
@@ -81,11 +89,42 @@ def mediapipe_meshes(python: str, images: dict) -> dict:
 def nearest(points, candidates):
     return min(candidates, key=lambda c: np.linalg.norm(c.mean(0) - points.mean(0)), default=None)
 
+def crop_truth(truth, matrix, geometry, margin, size):
+    "The annotation (68, 2) of a photo as it lies in the crop of one video frame (camera `matrix`, crop `geometry`)"
+    cx, cy, side, _ = geometry
+    half = side * (0.5 + margin)
+    return (transform_points(matrix, truth) - [cx - half, cy - half]) * (size / (2 * half))
+
+def extraction_errors(n_frames=60, seed=0) -> pd.DataFrame:
+    "Per annotated face: the median error of the saved landmarks over its crops, found on every crop and on every n-th"
+    cfg = demo_config().faces
+    landmarker, rows = CropLandmarker(cfg.landmarks), []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ANNOTATIONS:
+            photo, truth = face_photo(name), annotated_landmarks(name)
+            box = min(photo_faces(photo), key=lambda b: np.linalg.norm((b[:2] + b[2:]) / 2 - truth.mean(0)))
+            video = photo_video(Path(tmp)/f"{name}.mp4", photo, box, n_frames, seed=seed)
+            matrices = camera_path(box, n_frames, np.random.default_rng(seed), (320, 240))
+            faces = extract_faces(video, cfg)
+            truths = [crop_truth(truth, matrices[i], g, cfg.margin, cfg.crop_size)
+                      for i, g in zip(faces.track.frame, faces.track[["cx", "cy", "side", "angle"]].to_numpy())]
+            crops = [c for _, c in faces.crops]
+            row = dict(face=name, crops=len(crops))
+            sides = (("every crop (before)", 1), (f"every {cfg.detect_every} crops, interpolated (shipped)", cfg.detect_every))
+            for label, every in sides:
+                points, _ = crop_landmarks(crops, landmarker, cfg.margin, every)
+                row[label] = float(np.median([nme(p, t) for p, t in zip(points, truths)]))
+            rows.append(row)
+    table = pd.DataFrame(rows).set_index("face")
+    return pd.concat([table, table.median().to_frame("median").T])
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--derive", action="store_true", help="print the mean shape derived from the derivation faces")
     p.add_argument("--mediapipe-python", help="python of an environment with mediapipe==0.10.14")
+    p.add_argument("--extraction", action="store_true", help="measure the landmarks that extraction saves (no dlib needed)")
     args = p.parse_args()
+    if args.extraction: return print(extraction_errors().round(3).to_markdown())
     global DLIB
     DLIB = dlib_predictor()
     if args.derive:

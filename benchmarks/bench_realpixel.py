@@ -38,7 +38,10 @@ PREVIOUS = ["model.temporal=convlstm", "data.center_crop=1.0", "data.hq_size=224
 MODELS = {  # name -> overrides of configs/sbi_cpu.yaml (None: the frame baseline)
     "frame baseline": None,
     "dfdetect": [],
-    "dfdetect, ConvLSTM (T=4)": ["model.temporal=convlstm"],
+    "dfdetect, head lr 10x": ["optimization.head_lr_scale=10"],
+    "dfdetect, T=4 clips": ["data.sequence_length=4", "training.batch_size=4"],
+    "dfdetect, T=4 clips, head lr 10x": ["data.sequence_length=4", "training.batch_size=4", "optimization.head_lr_scale=10"],
+    "dfdetect, ConvLSTM (T=4)": ["model.temporal=convlstm", "data.sequence_length=4", "training.batch_size=4"],
     "dfdetect, loose crops": ["data.center_crop=1.0"],
     "dfdetect, val-loss selection": ["training.selection=val_loss", "training.early_stop_patience=3"],
     "dfdetect, previous sbi_cpu.yaml": PREVIOUS,
@@ -119,7 +122,7 @@ def pairs_ranked(scores: pd.DataFrame) -> float:
     return sum(s[fake] > s[real] for real, fake in twins if real in s) / len(twins)
 
 def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people: int = None) -> dict:
-    out = root/"runs"/f"{model.replace(' ', '_').replace(',', '')}_{recipe}_seed{seed}" + (f"_people{people}" if people else "")
+    out = root/"runs"/(f"{model.replace(' ', '_').replace(',', '')}_{recipe}_seed{seed}" + (f"_people{people}" if people else ""))
     start = time.time()
     budget = frames_seen(config(faces, out, recipe, seed))
     scores = (run_frame_baseline(faces, out, recipe, seed, budget, people) if MODELS[model] is None

@@ -18,10 +18,10 @@ from .core import UsageError, UserError, atomic_write, progress_bar, script, wri
 __all__ = ['VIDEO_EXTS', 'TRACK_COLUMNS', 'LANDMARKS_FILE', 'TEMPLATE_5', 'TEMPLATE_68', 'FACE_BOX', 'REPORT_COLUMNS',
            'FFPP_METHODS', 'CELEBDF', 'VideoError', 'read_frames', 'Faces', 'no_faces', 'yunet_model', 'YuNetDetector',
            'detector_for', 'Track', 'link_tracks', 'main_track', 'track_geometry', 'crop_face', 'VideoFaces',
-           'extract_faces', 'similarity', 'transform_points', 'template_landmarks', 'centred_landmarks',
-           'DlibLandmarks', 'CropLandmarker', 'fill_landmarks', 'crop_landmarks', 'save_landmarks', 'write_crops',
-           'extract_video', 'video_landmarks', 'VideoSource', 'ffpp_sources', 'dfdc_sources', 'list_sources',
-           'video_names', 'write_pairs', 'extract_dataset', 'extraction_summary', 'dfdetect_extract']
+           'FrameRegion', 'face_region', 'extract_faces', 'similarity', 'transform_points', 'template_landmarks',
+           'centred_landmarks', 'DlibLandmarks', 'CropLandmarker', 'fill_landmarks', 'crop_landmarks', 'save_landmarks',
+           'write_crops', 'extract_video', 'video_landmarks', 'VideoSource', 'ffpp_sources', 'dfdc_sources',
+           'list_sources', 'video_names', 'write_pairs', 'extract_dataset', 'extraction_summary', 'dfdetect_extract']
 
 # %% ../nbs/02_faces.ipynb #1abc8d31
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp", ".ts")
@@ -29,9 +29,15 @@ VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", 
 class VideoError(UserError):
     "A video file that cannot be read: the message names the file and says what to do"
 
+def _rgb(frame) -> np.ndarray:
+    "RGB array of PyAV `frame`: 8-bit 4:2:0 video (most files) converted by OpenCV, about 5x faster than PyAV's swscale"
+    if frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0 and getattr(frame, "color_range", 0) != 2:
+        return cv2.cvtColor(frame.to_ndarray(), cv2.COLOR_YUV2RGB_I420)  # limited range (2 is JPEG's full range)
+    return frame.to_ndarray(format="rgb24")
+
 def _upright(frame) -> np.ndarray:
     "RGB array of PyAV `frame`, turned as its display matrix says (phone videos shot upright come out upright)"
-    image = frame.to_ndarray(format="rgb24")
+    image = _rgb(frame)
     turns = round(getattr(frame, "rotation", 0) / 90) % 4  # counter-clockwise quarter turns
     return np.ascontiguousarray(np.rot90(image, turns)) if turns else image
 
@@ -218,14 +224,46 @@ def _big_enough(faces: Faces, min_face: int) -> Faces:
     keep = np.maximum(faces.boxes[:, 2] - faces.boxes[:, 0], faces.boxes[:, 3] - faces.boxes[:, 1]) >= min_face
     return Faces(faces.boxes[keep], faces.landmarks[keep], faces.scores[keep])
 
+@dataclass
+class FrameRegion:
+    "The part of a decoded frame around its faces, kept to crop from: its pixels, their corner and the frame's size"
+    pixels: np.ndarray  # RGB (h, w, 3)
+    x0: int
+    y0: int
+    frame_size: tuple  # the whole frame's `(width, height)`
+
+    def crop(self, geometry, margin: float, size: int, align: bool = False) -> np.ndarray | None:
+        "`crop_face` of the whole frame, or None where that crop needs pixels outside this region"
+        cx, cy, side, angle = map(float, geometry)
+        reach = side * (0.5 + margin) * (math.sqrt(2) if align else 1.0) + 2  # +2: the interpolation's neighbours
+        (h, w), (fw, fh) = self.pixels.shape[:2], self.frame_size
+        def covered(lo, hi, start, n, full): return (lo >= start or start == 0) and (hi <= start + n or start + n == full)
+        if not (covered(cx - reach, cx + reach, self.x0, w, fw) and covered(cy - reach, cy + reach, self.y0, h, fh)): return None
+        return crop_face(self.pixels, (cx - self.x0, cy - self.y0, side, angle), margin, size, align)
+
+def face_region(frame: np.ndarray, boxes: np.ndarray, margin: float, align: bool = False) -> FrameRegion:
+    """The part of `frame` that crops of faces near `boxes` (N, 4) need, with room for the face to move (1.5x the crop);
+    the whole frame without boxes"""
+    fh, fw = frame.shape[:2]
+    if not len(boxes): return FrameRegion(frame, 0, 0, (fw, fh))
+    centres, sides = (boxes[:, :2] + boxes[:, 2:]) / 2, np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+    reach = 1.5 * sides[:, None] * (0.5 + margin) * (math.sqrt(2) if align else 1.0)
+    (x0, y0), (x1, y1) = np.floor((centres - reach).min(0)).astype(int), np.ceil((centres + reach).max(0)).astype(int)
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(fw, x1), min(fh, y1)
+    return FrameRegion(frame[y0:y1, x0:x1].copy(), int(x0), int(y0), (fw, fh))
+
 def _detect(path, cfg: FacesConfig, detector, problems):
-    "One decoding pass: the kept frame indices, the frames that fit in `faces.memory_mb`, and the detections"
-    kept, frames, detections, budget = [], {}, [], cfg.memory_mb * 2**20
+    """One decoding pass: the kept frame indices, the `FrameRegion`s around the last faces found (those that fit in
+    `faces.memory_mb`), and the detections"""
+    kept, regions, detections, budget, boxes = [], {}, [], cfg.memory_mb * 2**20, np.zeros((0, 4))
     for n, (index, _, frame) in enumerate(read_frames(path, cfg.every, problems)):
         kept.append(index)
-        if budget >= frame.nbytes: frames[index] = frame; budget -= frame.nbytes
-        if n % cfg.detect_every == 0: detections.append((index, _big_enough(detector(frame), cfg.min_face)))
-    return kept, frames, detections
+        if n % cfg.detect_every == 0:
+            detections.append((index, _big_enough(detector(frame), cfg.min_face)))
+            if len(detections[-1][1]): boxes = detections[-1][1].boxes
+        region = face_region(frame, boxes, cfg.margin, cfg.align)
+        if budget >= region.pixels.nbytes: regions[index] = region; budget -= region.pixels.nbytes
+    return kept, regions, detections
 
 def extract_faces(path, # a video file
                   cfg: FacesConfig = None, # the `faces` settings; default: `FacesConfig()`
@@ -234,7 +272,7 @@ def extract_faces(path, # a video file
     "Decode `path`, detect faces, follow the main one, steady its box and crop it from each frame of its track"
     cfg = cfg or FacesConfig()
     detector, problems = detector or detector_for(cfg), []
-    kept, frames, detections = _detect(path, cfg, detector, problems)
+    kept, regions, detections = _detect(path, cfg, detector, problems)
     tracks = link_tracks([d for d in detections if len(d[1])], max(cfg.max_gap, cfg.detect_every - 1) * cfg.every)
     track = main_track(tracks)
     max_faces = max((len(f) for _, f in detections), default=0)
@@ -246,8 +284,9 @@ def extract_faces(path, # a video file
     span = [i for i in kept if track.frames[0] <= i <= end][:cfg.max_frames]
     geometry = dict(zip(span, track_geometry(track, np.array(span, float), cfg.smooth)))
     crop = lambda i, frame: crop_face(frame, geometry[i], cfg.margin, cfg.crop_size, cfg.align)
-    crops = {i: crop(i, f) for i, f in frames.items() if i in geometry}
-    if len(crops) < len(span):  # a long video: decoded again, cropping as it goes
+    crops = {i: c for i, r in regions.items() if i in geometry
+             and (c := r.crop(geometry[i], cfg.margin, cfg.crop_size, cfg.align)) is not None}
+    if len(crops) < len(span):  # a long video, or a face that moved far: decoded again, cropping as it goes
         crops.update((i, crop(i, f)) for i, _, f in read_frames(path, cfg.every, []) if i in geometry and i not in crops)
     crops = [(i, crops[i]) for i in span]
     breaks = sum(t.frames[-1] < track.frames[0] or t.frames[0] > track.frames[-1] for t in tracks if t is not track)
@@ -320,8 +359,9 @@ class CropLandmarker:
     "Landmarks (68, 2) of the face nearest the centre of a crop, or None where YuNet finds no face there"
     def __init__(self, method: str = "template", # `faces.landmarks`: template or dlib
                  threshold: float = 0.5, # YuNet's score threshold
+                 detect_size: int = 160, # side of the crop YuNet sees (160: faster than 224 and as accurate, benchmarks/bench_landmarks.py)
                 ):
-        self.yunet, self.dlib = YuNetDetector(threshold, 10_000), DlibLandmarks() if method == "dlib" else None
+        self.yunet, self.dlib = YuNetDetector(threshold, detect_size), DlibLandmarks() if method == "dlib" else None
 
     def __call__(self, crop: np.ndarray) -> np.ndarray | None:
         faces = self.yunet(crop)
@@ -342,10 +382,12 @@ def fill_landmarks(points: list, size, margin: float) -> tuple:
 
 def crop_landmarks(crops: list, # RGB crops (H, W, 3) of one video, in frame order
                    landmarker: CropLandmarker, margin: float = 0.25, # the crops' `faces.margin`
+                   every: int = 1, # look for the face on every n-th crop and the last (`faces.detect_every`); the rest interpolated
                   ) -> tuple:
     "`(points (N, 68, 2), found (N,))` of a video's crops, in crop pixels (see `fill_landmarks`)"
     if not crops: return np.zeros((0, 68, 2), np.float32), np.zeros(0, bool)
-    return fill_landmarks([landmarker(c) for c in crops], crops[0].shape[1::-1], margin)
+    looked = set(range(0, len(crops), every)) | {len(crops) - 1}
+    return fill_landmarks([landmarker(c) if i in looked else None for i, c in enumerate(crops)], crops[0].shape[1::-1], margin)
 
 # %% ../nbs/02_faces.ipynb #b74d7053
 REPORT_COLUMNS = ["path", "video", "label", "status", "frames_decoded", "frames_with_face", "crops_written", "max_faces",
@@ -402,7 +444,7 @@ def extract_video(path, # a video file
     if not faces.crops: status = "no_face"
     else:
         landmarker = landmarker or CropLandmarker(cfg.faces.landmarks)
-        landmarks = crop_landmarks([crop for _, crop in faces.crops], landmarker, cfg.faces.margin)
+        landmarks = crop_landmarks([crop for _, crop in faces.crops], landmarker, cfg.faces.margin, cfg.faces.detect_every)
         write_crops(faces.crops, folder, cfg.faces.jpeg_quality, landmarks)
         row["crops_written"] = len(faces.crops)
         status = "ok"

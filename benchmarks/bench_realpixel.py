@@ -26,25 +26,22 @@ from dfdetect.config import load_config
 from dfdetect.data import ClipDataset, collate_clips, prepare_batch, pseudo_fake_maker, scan_dataset
 from dfdetect.model import efficientnet_backbone, find_weights, load_weights
 from dfdetect.scoring import report_test
+from dfdetect.split import records_for_split
 from dfdetect.testing import TRAIN_PEOPLE, real_pixel_set
 from dfdetect.training import EpochSampler, train
 
 REPO = Path(__file__).resolve().parents[1]
 RECIPES = {"supervised": ["data.pseudo_fakes=none"], "bi": ["data.pseudo_fakes=bi"], "sbi": ["data.pseudo_fakes=sbi"],
            "mix": ["data.pseudo_fakes=mix"]}
-PREVIOUS = ["model.temporal=convlstm", "data.center_crop=1.0", "data.hq_size=224", "data.lq_size=112",
-            "training.steps_per_epoch=null", "training.selection=val_loss", "training.epochs=25",
-            "training.early_stop_patience=8", "training.batch_size=8", "data.grey_share=0", "data.pseudo_fake_share=2.0"]
 MODELS = {  # name -> overrides of configs/sbi_cpu.yaml (None: the frame baseline)
     "frame baseline": None,
+    "frame baseline, dfdetect's train split": None,
     "dfdetect": [],
-    "dfdetect, head lr 10x": ["optimization.head_lr_scale=10"],
-    "dfdetect, T=4 clips": ["data.sequence_length=4", "training.batch_size=4"],
-    "dfdetect, T=4 clips, head lr 10x": ["data.sequence_length=4", "training.batch_size=4", "optimization.head_lr_scale=10"],
-    "dfdetect, ConvLSTM (T=4)": ["model.temporal=convlstm", "data.sequence_length=4", "training.batch_size=4"],
-    "dfdetect, loose crops": ["data.center_crop=1.0"],
-    "dfdetect, val-loss selection": ["training.selection=val_loss", "training.early_stop_patience=3"],
-    "dfdetect, previous sbi_cpu.yaml": PREVIOUS,
+    "dfdetect, val_split 0.2": ["data.val_split=0.2"],
+    "dfdetect, val_split 0.1": ["data.val_split=0.1"],
+    "dfdetect, T=4 clips, head lr 10x, val_split 0.2": ["data.sequence_length=4", "training.batch_size=4",
+                                                        "optimization.head_lr_scale=10", "data.val_split=0.2"],
+    "dfdetect, ConvLSTM on T=4 clips": ["model.temporal=convlstm", "data.sequence_length=4", "training.batch_size=4"],
 }
 CLIPS_PER_TEST_VIDEO = 8
 
@@ -80,12 +77,14 @@ def run_dfdetect(faces: Path, out: Path, recipe: str, seed: int, overrides, peop
     return pd.read_csv(out/"results"/"predictions.csv")[["video", "label", "score"]]
 
 def run_frame_baseline(faces: Path, out: Path, recipe: str, seed: int, frames: int, people: int = None,
-                       batch: int = 16) -> pd.DataFrame:
-    "A plain per-frame classifier trained on all train-side videos for `frames` frames; the test videos' scores"
+                       split: bool = False, batch: int = 16) -> pd.DataFrame:
+    """A plain per-frame classifier trained for `frames` frames on all train-side videos (`split`: on the train videos
+    of dfdetect's split only); the test videos' scores"""
     cfg = config(faces, out, recipe, seed, ["data.sequence_length=1"], people)
     torch.manual_seed(seed)
     records = scan_dataset(cfg).records
     train_recs, test_recs = [r for r in records if r.split != "test"], [r for r in records if r.split == "test"]
+    if split: train_recs = records_for_split(cfg, "train")
     pseudo, n_pseudo = pseudo_fake_maker(train_recs, cfg)
     data = ClipDataset(train_recs, cfg.data, train=True, seed=seed, pseudo_fakes=pseudo, n_pseudo=n_pseudo)
     labels = torch.tensor(data.labels, dtype=torch.float32)
@@ -125,7 +124,7 @@ def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people:
     out = root/"runs"/(f"{model.replace(' ', '_').replace(',', '')}_{recipe}_seed{seed}" + (f"_people{people}" if people else ""))
     start = time.time()
     budget = frames_seen(config(faces, out, recipe, seed))
-    scores = (run_frame_baseline(faces, out, recipe, seed, budget, people) if MODELS[model] is None
+    scores = (run_frame_baseline(faces, out, recipe, seed, budget, people, split="split" in model) if MODELS[model] is None
               else run_dfdetect(faces, out, recipe, seed, MODELS[model], people))
     out.mkdir(parents=True, exist_ok=True)
     scores.to_csv(out/"scores.csv", index=False)

@@ -36,7 +36,7 @@ class DataConfig:
     hq_size: int = field(default=224, metadata=_range(16))  # side of the HQ frames
     lq_size: int = field(default=112, metadata=_range(8))  # side of the LQ frames (downscaled from the same frames)
     lq_jpeg_quality: Optional[int] = field(default=None, metadata=_range(1, 100))  # re-compress LQ frames as JPEG at this quality; null: no
-    val_split: float = field(default=0.15, metadata=_range(0, 1, True, True))  # share of videos held out for validation
+    val_split: float = field(default=0.15, metadata=_range(0, 1, hi_open=True))  # share of videos held out for validation; 0: none (every video trains, the last epoch is kept)
     min_frames: int = field(default=1, metadata=_range(1))  # videos with fewer usable frames count as bad input
     on_bad_input: Literal["skip", "fail"] = "skip"  # bad frames or videos: skip and report them, or fail at scan time
     identity_pattern: Optional[str] = None  # regular expression whose matches in a video name are its identities; null: Celeb-DF, FaceForensics++ or the name
@@ -272,6 +272,11 @@ def _check_consistency(cfg: Config, source):
     if d.fake_path is None and d.pseudo_fakes == "none":
         _fail(source, "data.fake_path", None, "leaves no fakes to learn from: set data.pseudo_fakes to sbi, bi or mix "
               "(fakes made from the real videos), or give the fake videos' folder")
+    if d.val_split == 0 and cfg.training.selection in ("val_loss", "val_auc"):
+        _fail(source, "training.selection", cfg.training.selection, "needs validation videos, and data.val_split is 0: use last (or auto)")
+    if d.val_split == 0 and cfg.evaluation.threshold_mode != "fixed":
+        _fail(source, "evaluation.threshold_mode", cfg.evaluation.threshold_mode, "is chosen on the validation videos, and "
+              "data.val_split is 0: use fixed")
     if len(cfg.blending.blur) != 2 or cfg.blending.blur[0] > cfg.blending.blur[1]:
         _fail(source, "blending.blur", cfg.blending.blur, "must be [low, high] with low <= high")
     if m.fusion == "multihead" and m.fusion_dim % 8:

@@ -129,7 +129,8 @@ class _IdentitySplit:
 
 # %% ../nbs/06_split.ipynb #28881555
 def split_videos(records, val_share: float = 0.15, seed: int = 0, restarts: int = 4) -> dict:
-    "Split of each record: its own split if set (pinned or test), else `train`, `val` or `excluded`"
+    "Split of each record: its own split if set (pinned or test), else `train`, `val` or `excluded`; all `train` with `val_share` 0"
+    if not val_share: return {r.video: r.split or "train" for r in records}
     free = sorted((r for r in records if not r.split), key=lambda r: r.video)
     pinned = [r for r in records if r.split in ("train", "val")]
     rng, search = random.Random(seed), None
@@ -180,7 +181,7 @@ def load_split(cfg: Config, scan: DataScan = None, resplit: bool = False) -> pd.
         return current.drop(columns="split").merge(saved[["video", "split"]], on="video")[SPLIT_COLUMNS]
     split = split_videos(scan.records, cfg.data.val_split, cfg.seed)
     df = current.assign(split=current.video.map(split))
-    _check_sides(df, pseudo_fakes=cfg.data.pseudo_fakes != "none")
+    _check_sides(df, pseudo_fakes=cfg.data.pseudo_fakes != "none", sides=("train", "val") if cfg.data.val_split else ("train",))
     write_csv_atomic(df.assign(**{k: v for k, (_, v) in _split_settings(cfg).items()}), path)
     return df
 
@@ -195,10 +196,10 @@ def _settings_differences(path, cfg: Config) -> str:
                      for col, (key, value) in _split_settings(cfg).items()
                      if col in saved and len(saved) and not np.isclose(saved[col].iloc[0], value))
 
-def _check_sides(df, pseudo_fakes: bool = False):
-    "Warn about a train or val side without videos of a label (e.g. too few identities; fakes are not needed with `pseudo_fakes`)"
+def _check_sides(df, pseudo_fakes: bool = False, sides=("train", "val")):
+    "Warn about a side without videos of a label (e.g. too few identities; fakes are not needed with `pseudo_fakes`)"
     labels = {0} if pseudo_fakes else set(df.label)
-    for side in ("train", "val"):
+    for side in sides:
         if missing := [LABEL_NAMES[l] for l in sorted(labels) if not ((df.split == side) & (df.label == l)).any()]:
             warnings.warn(f"the {side} split has no {' or '.join(missing)} videos: too few videos or identities for "
                           "an identity-grouped split; add videos or change data.val_split")

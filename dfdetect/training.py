@@ -290,7 +290,8 @@ def _build_loaders(self:Trainer):
     if not (n["real"] and n["fake"] + n["pseudo"]):
         raise DataError(f"the train split has {n['real']} real and {n['fake']} fake videos: training needs both; check "
                         "data.real_path, data.fake_path, data.training_pairs (and data.pseudo_fakes)")
-    if not val_recs: raise DataError(f"the val split is empty: raise data.val_split ({cfg.data.val_split}) or add videos")
+    if not val_recs and cfg.data.val_split:
+        raise DataError(f"the val split is empty: raise data.val_split ({cfg.data.val_split}) or add videos")
     train_pseudo = _main_first(info, lambda: pseudo_fake_maker(train_recs, cfg))  # finds missing landmarks once
     val_part = val_recs[info.rank::info.world_size]
     balance, labels = cfg.training.balance, [r.label for r in train_recs] + [1] * train_pseudo[1]
@@ -300,7 +301,7 @@ def _build_loaders(self:Trainer):
     self.sampler = EpochSampler(len(labels), cfg.seed, weights, info.rank, info.world_size,
                                 length=steps * cfg.training.batch_size * info.world_size if steps else None)
     self.train_loader = make_loader(train_recs, cfg, train=True, sampler=self.sampler, pseudo_fakes=train_pseudo)
-    self.val_loader = make_loader(val_part, cfg, train=False, pseudo_fakes=pseudo_fake_maker(val_part, cfg))
+    self.val_loader = make_loader(val_part, cfg, train=False, pseudo_fakes=pseudo_fake_maker(val_part, cfg)) if val_recs else None
     weight = f" (pos_weight {self.pos_weight.item():.3f})" if self.pos_weight is not None else ""
     pseudo = lambda c: f" + {c['pseudo']} {cfg.data.pseudo_fakes} pseudo-fakes" if c["pseudo"] else ""
     self.say(f"train: {n['real']} real + {n['fake']} fake videos{pseudo(n)}, val: {self.counts['val']['real']} real + "
@@ -378,18 +379,23 @@ def validate(self:Trainer, epoch:int) -> list:
 def run_epoch(self:Trainer, epoch:int) -> dict:
     "Train and validate one epoch, step the schedule, log it and save the checkpoints; the log row"
     start, lr = time.perf_counter(), self.optimizer.param_groups[0]["lr"]
-    train_rows, val_rows = self.train_epoch(epoch), self.validate(epoch)
+    train_rows, val_rows = self.train_epoch(epoch), self.validate(epoch) if self.val_loader else []
     threshold = self.cfg.evaluation.threshold
     train_m, _ = split_metrics(train_rows, threshold, by_video=False)
-    val_m, videos = split_metrics(val_rows, threshold, by_video=True, how=self.cfg.evaluation.aggregate)
-    self.scheduler.step(val_m["loss"])
+    if val_rows:
+        val_m, videos = split_metrics(val_rows, threshold, by_video=True, how=self.cfg.evaluation.aggregate)
+        thresholds = thresholds_for(videos["label"], videos["score"], self.cfg.evaluation)
+    else:  # data.val_split: 0, no validation: the schedule follows the training loss, the threshold is evaluation.threshold
+        val_m = dict.fromkeys(METRICS, math.nan)
+        thresholds = dict(mode="fixed", value=threshold, fixed=threshold, eer=math.nan, max_f1=math.nan)
+    self.scheduler.step(val_m["loss"] if val_rows else train_m["loss"])
     improved = self.stopper.step(selection_score(self.selection, val_m, epoch), epoch)
     row = {"epoch": epoch, **{f"train_{k}": train_m[k] for k in METRICS}, **{f"val_{k}": val_m[k] for k in METRICS},
            "lr": lr, "epoch_time": time.perf_counter() - start}
     rng = all_gather_list([rng_state()], self.info)
     if self.info.main:
         self.log.append(row)
-        self._save(epoch, row, thresholds_for(videos["label"], videos["score"], self.cfg.evaluation), rng, improved)
+        self._save(epoch, row, thresholds, rng, improved)
     self._report(row, improved)
     return row
 

@@ -136,7 +136,7 @@ def table(results: pd.DataFrame) -> str:
     rows = []
     for (recipe, model), g in results.groupby(["recipe", "model"], sort=False):
         rows.append({"recipe": recipe, "model": model, "video AUC per seed": " / ".join(f"{a:.3f}" for a in g.auc),
-                     "mean": f"{g.auc.mean():.3f}", "spread (max-min)": f"{np.ptp(g.auc):.3f}",
+                     "mean": f"{g.auc.mean():.3f}", "spread (max-min)": f"{np.ptp(g.auc):.3f}" if len(g) > 1 else "-",
                      "fake above its real twin": f"{g.pairs.mean():.2f}", "minutes (median)": f"{g.minutes.median():.1f}"})
     return pd.DataFrame(rows).to_markdown(index=False)
 

@@ -32,7 +32,7 @@ __all__ = ['MIN_VAL_VIDEOS', 'METRICS', 'LOG_COLUMNS', 'ROW_COLUMNS', 'EarlyStop
 
 # %% ../nbs/12_training.ipynb #310d3f6c
 class EarlyStopping:
-    "The best epoch by a selection score (lower is better, see `selection_score`); stop after `patience` epochs in a row without a better one (None: never)"
+    "The best epoch by a score (lower is better: `selection_score`); stop after `patience` epochs without a better one"
     def __init__(self, patience:int|None):
         self.patience, self.best, self.best_epoch, self.bad_epochs = patience, [math.inf], 0, 0
 
@@ -48,8 +48,8 @@ class EarlyStopping:
     def should_stop(self): return self.patience is not None and self.bad_epochs >= self.patience
     def state_dict(self): return dict(best=self.best, best_epoch=self.best_epoch, bad_epochs=self.bad_epochs)
     def load_state_dict(self, d):
-        best = d["best"]
-        self.best, self.best_epoch, self.bad_epochs = best if isinstance(best, list) else [best], d["best_epoch"], d["bad_epochs"]
+        best = d["best"] if isinstance(d["best"], list) else [d["best"]]  # earlier versions kept the val loss alone
+        self.best, self.best_epoch, self.bad_epochs = best, d["best_epoch"], d["bad_epochs"]
 
 def selection_score(selection:str, # `val_loss`, `val_auc` or `last` (`training.selection`, resolved)
                     val:dict, # the epoch's validation metrics (`loss`, `auc_roc`)
@@ -241,9 +241,9 @@ class Trainer:
         self.selection = resolve_selection(cfg.training.selection, self.counts["val"])
         self.stopper = EarlyStopping(None if self.selection == "last" else cfg.training.early_stop_patience)
         val = self.counts["val"]
-        why = f", from training.selection: auto with {min(val['real'], val['fake'] + val['pseudo'])} val videos of a label" * (cfg.training.selection == "auto")
-        budget = f"; the last of {cfg.training.epochs} epochs, no early stopping" * (self.selection == "last")
-        self.say(f"best checkpoint by {self.selection}{why}{budget}")
+        why = f" (training.selection: auto, {min(val['real'], val['fake'] + val['pseudo'])} val videos of a label)"
+        self.say(f"best checkpoint by {self.selection}" + why * (cfg.training.selection == "auto")
+                 + f"; the last of {cfg.training.epochs} epochs, no early stopping" * (self.selection == "last"))
         self.plot = LivePlot() if self.show and in_notebook() else None
 
     @property

@@ -387,9 +387,9 @@ class DualStreamDetector(nn.Module):
         stream = partial(SpatialStream, frozen=cfg.freeze_backbone, checkpointing=cfg.gradient_checkpointing,
                          channels_last=cfg.channels_last)
         self.hq_stream, self.lq_stream = (stream(b, w) for b, w in zip(backbones, weights))
-        temporal = partial(TemporalStream, filters=cfg.convlstm_filters, kernel=cfg.convlstm_kernel, dim=cfg.fusion_dim,
-                           projection=cfg.convlstm_input_channels, frame_diff=cfg.frame_diff, pooled=cfg.pooled_features)
         if cfg.temporal == "none": temporal = partial(FrameAverage, dim=cfg.fusion_dim)
+        else: temporal = partial(TemporalStream, filters=cfg.convlstm_filters, kernel=cfg.convlstm_kernel, dim=cfg.fusion_dim,
+                                 projection=cfg.convlstm_input_channels, frame_diff=cfg.frame_diff, pooled=cfg.pooled_features)
         self.hq_temporal, self.lq_temporal = temporal(self.hq_stream.channels), temporal(self.lq_stream.channels)
         self.fusion = FUSIONS[cfg.fusion](cfg.fusion_dim)
         self.classifier = classifier(cfg.fusion_dim, cfg.classifier_hidden, cfg.dropout)

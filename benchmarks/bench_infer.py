@@ -3,16 +3,18 @@ what bf16 does to the scores of the trained demo model.
 
 1. Whole command, process wall time: `dfdetect_infer --checkpoint CK --video-dir FOLDER` (the shipped defaults; and
    with `--set evaluation.precision=fp32`) and `benchmarks/reference_infer.py CK FOLDER` (PIL per frame, float
-   normalisation on the CPU, fp32 eager model under `no_grad`, one clip at a time), interleaved in every repeat. CK
+   normalisation on the CPU, fp32 eager model under `no_grad`, one clip at a time), and with `--before PATH` the
+   `dfdetect_infer` of an earlier checkout, interleaved in every repeat. CK
    holds the seed's default model (EfficientNet-B4 HQ 224 px + B0 LQ 112 px, T=10, stride 3, ConvLSTM 256->128,
    attention fusion; random weights, which cost what trained ones do); FOLDER is a synthetic 224 px video of
    `--frames` JPEG frames; 8 clips (`evaluation.clips_per_video`).
 2. Forward pass of one clip (in this process): the plain model in fp32 eager mode, `inference_model` in fp32 and
-   in bf16 autocast, and the ONNX export under onnxruntime (when installed).
+   in bf16 autocast (where the CPU has native bf16), and the ONNX export under onnxruntime (when installed).
 3. Precision: the demo (`dfdetect_train`, configs/demo.yaml) is trained in a temporary folder and its held-out test
    videos scored in fp32 and in bf16: the largest clip probability difference and the AUC-ROC of each.
 
-    python benchmarks/bench_infer.py [--repeats 5] [--frames 300] [--no-demo] [--out benchmarks/results_evaluation.md]
+    python benchmarks/bench_infer.py [--repeats 5] [--frames 300] [--no-demo] [--before /path/to/old/checkout]
+                                     [--out benchmarks/results_evaluation.md]
 """
 import argparse, os, platform, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -59,10 +61,16 @@ def setup(tmp: Path, frames: int) -> tuple:
     return ck, next((root/"real").iterdir())
 
 
-def whole_command(ck, folder, repeats) -> dict:
+INFER_COMMAND = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
+                 "from dfdetect.evaluation import dfdetect_infer; dfdetect_infer.main()")
+
+def whole_command(ck, folder, repeats, before=None) -> dict:
     sides = {"reference": [sys.executable, HERE/"reference_infer.py", ck, folder],
              "dfdetect_infer (defaults)": ["dfdetect_infer", "--checkpoint", ck, "--video-dir", folder, "--device", "cpu", "--quiet"]}
     sides["dfdetect_infer, evaluation.precision=fp32"] = sides["dfdetect_infer (defaults)"] + ["--set", "evaluation.precision=fp32"]
+    if before:
+        sides["dfdetect_infer before (defaults)"] = ([sys.executable, "-c", INFER_COMMAND, str(Path(before).resolve())]
+                                                     + sides["dfdetect_infer (defaults)"][1:])
     for cmd in sides.values(): timed(cmd)  # warm-up: files in the page cache
     times = {name: [] for name in sides}
     for _ in range(repeats):
@@ -77,8 +85,8 @@ def forward_times(ck, repeats) -> dict:
     d = cfg.data
     hq, lq = torch.randn(1, d.sequence_length, 3, d.hq_size, d.hq_size), torch.randn(1, d.sequence_length, 3, d.lq_size, d.lq_size)
     fast = inference_model(model)
-    runs = {"plain model, fp32 eager (`inference_mode`)": (model, None), "`inference_model`, fp32": (fast, None),
-            "`inference_model`, bf16 autocast": (fast, torch.bfloat16)}
+    runs = {"plain model, fp32 eager (`inference_mode`)": (model, None), "`inference_model`, fp32": (fast, None)}
+    if native_bf16(): runs["`inference_model`, bf16 autocast"] = (fast, torch.bfloat16)  # emulated bf16 is many times slower
     out = {}
     for name, (m, dtype) in runs.items():
         with torch.inference_mode(), torch.autocast("cpu", dtype=dtype or torch.float32, enabled=dtype is not None):
@@ -126,12 +134,13 @@ def main():
     p.add_argument("--frames", type=int, default=300, help="frames of the scored video (Celeb-DF videos have 300-500)")
     p.add_argument("--repeats", type=int, default=5, help="timed repeats of each side (after one warm-up)")
     p.add_argument("--no-demo", action="store_true", help="skip training the demo for the precision figures")
+    p.add_argument("--before", help="a checkout of an earlier dfdetect, whose dfdetect_infer is timed beside this one")
     p.add_argument("--out", help="also write the results as markdown to this file")
     args = p.parse_args()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         ck, folder = setup(Path(tmp), args.frames)
-        times = whole_command(ck, folder, args.repeats)
+        times = whole_command(ck, folder, args.repeats, args.before)
         forward = forward_times(ck, args.repeats)
         precision = "" if args.no_demo else demo_precision(Path(tmp))
     load_after = os.getloadavg()
@@ -140,7 +149,7 @@ def main():
              f"{platform.python_version()}. Load average (1/5/15 min) before {' '.join(f'{x:.2f}' for x in load_before)}, "
              f"after {' '.join(f'{x:.2f}' for x in load_after)}.", "",
              f"Command: `python benchmarks/bench_infer.py --frames {args.frames} --repeats {args.repeats}"
-             + (" --no-demo" if args.no_demo else "") + "`", "",
+             + (" --no-demo" if args.no_demo else "") + (" --before BEFORE" if args.before else "") + "`", "",
              f"## The whole command: process wall time, 8 clips of one {args.frames}-frame 224 px video, seed's default model", "",
              "| command | median s | all repeats (s) | reference / this (median of the per-repeat ratios) |", "|---|---|---|---|"]
     lines += [f"| {name} | {statistics.median(ts):.2f} | {', '.join(f'{t:.2f}' for t in ts)} | {ratio:.2f}x |"

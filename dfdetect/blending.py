@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 import cv2, numpy as np
 from .config import BlendingConfig
 from .core import progress_bar
-from .faces import TEMPLATE_68, similarity, transform_points, video_landmarks
+from .faces import TEMPLATE_68, moving_average, similarity, transform_points, video_landmarks
 
 # %% auto #0
 __all__ = ['SCALARS', 'JAW', 'BROWS', 'BlendParams', 'draw_params', 'clip_params', 'face_size', 'hull_points', 'face_mask',
-           'sbi_source', 'paste', 'align_face', 'match_colours', 'smooth_landmarks', 'PseudoFake', 'pseudo_fake',
-           'face_shape', 'nearest_others', 'PseudoFakes']
+           'sbi_source', 'paste', 'align_face', 'match_colours', 'PseudoFake', 'pseudo_fake', 'face_shape',
+           'nearest_others', 'PseudoFakes']
 
 # %% ../nbs/04_blending.ipynb #4c5de838
 SCALARS = ("ratio", "erode", "blur", "hue", "saturation", "value", "brightness", "contrast", "detail", "scale")
@@ -160,13 +160,6 @@ def match_colours(sources: list, frames: list, masks: list) -> list:
     return [(s - src_mean) * (dst_std / src_std) + dst_mean for s in sources]
 
 # %% ../nbs/04_blending.ipynb #5da581a7
-def smooth_landmarks(landmarks: np.ndarray, window: int) -> np.ndarray:
-    "Centred moving average of a clip's landmarks (T, 68, 2) over `window` frames, the ends padded with the edge values"
-    if window <= 1 or len(landmarks) < 2: return landmarks
-    half = min(window // 2, len(landmarks) - 1)
-    padded = np.concatenate([landmarks[:1].repeat(half, 0), landmarks, landmarks[-1:].repeat(half, 0)])
-    return np.stack([padded[t:t + 2 * half + 1].mean(0) for t in range(len(landmarks))]).astype(np.float32)
-
 @dataclass
 class PseudoFake:
     "A pseudo-fake clip: its frames and what made them"
@@ -185,7 +178,7 @@ def pseudo_fake(frames: list, # uint8 frames (H, W, 3) of a real clip
     "A self-blend of `frames`, or with `donor` a blend of two people, with the random parameters of one clip"
     cfg = cfg or BlendingConfig()
     params = clip_params(rng, len(frames), cfg)
-    pixels = lambda lms, images: [lm * f.shape[1::-1] for lm, f in zip(smooth_landmarks(lms, cfg.smooth_landmarks), images)]
+    pixels = lambda lms, images: [lm * f.shape[1::-1] for lm, f in zip(moving_average(lms, cfg.smooth_landmarks), images)]
     points = pixels(landmarks, frames)
     masks = [face_mask(lm, f.shape[:2], p) for lm, f, p in zip(points, frames, params)]
     if donor is None: sources = [sbi_source(f, lm, p) for f, lm, p in zip(frames, points, params)]

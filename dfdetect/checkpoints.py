@@ -8,7 +8,7 @@ import dataclasses
 from pathlib import Path
 import torch, torch.nn as nn
 from .config import Config, ConfigError, config_from_dict
-from .core import UserError, atomic_write
+from .core import UserError, atomic_write, error_summary
 from .model import build_model
 
 # %% auto #0
@@ -25,15 +25,16 @@ def save_checkpoint(state:dict, # plain data: tensors, dicts, lists, numbers, st
     return atomic_write(path, lambda f: torch.save(state, f))
 
 # %% ../nbs/08_checkpoints.ipynb #9b5755c0
-def load_checkpoint(path, map_location="cpu") -> dict:
+def load_checkpoint(path, map_location="cpu",
+                    mmap=False, # map the file instead of reading it (faster; the tensors stay backed by the file)
+                   ) -> dict:
     "The checkpoint dict at `path`, read with `weights_only=True`; a clear `CheckpointError` if it is missing or broken"
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"{path}: checkpoint not found; train a model first (dfdetect_train --config ...) or fix the path")
-    try: ckpt = torch.load(path, map_location=map_location, weights_only=True)
+    try: ckpt = torch.load(path, map_location=map_location, weights_only=True, mmap=mmap)
     except Exception as e:
-        why = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        raise CheckpointError(f"{path}: cannot read the checkpoint ({why}); the file is damaged or not a dfdetect "
+        raise CheckpointError(f"{path}: cannot read the checkpoint ({error_summary(e)}); the file is damaged or not a dfdetect "
                               "checkpoint: retrain, or use another checkpoint") from None
     if not isinstance(ckpt, dict) or not {"model", "config"} <= ckpt.keys():
         raise CheckpointError(f"{path}: not a dfdetect checkpoint (expected a dict with 'model' and 'config')")
@@ -80,7 +81,7 @@ def load_model(path, # a checkpoint written by training, e.g. `paths.best_model`
                device="cpu", # where to put the model
               ) -> tuple[nn.Module, Config, dict]:
     "The model of checkpoint `path` in eval mode, the config it was trained with, and the checkpoint"
-    ckpt = load_checkpoint(path)
+    ckpt = load_checkpoint(path, mmap=True)
     try: cfg = config_from_dict(ckpt["config"], f"{path} (its config)")
     except ConfigError as e: raise CheckpointError(f"{e}; the checkpoint was written by another dfdetect version") from None
     with torch.device("meta"): model = build_model(dataclasses.replace(cfg.model, pretrained=False))  # shapes only

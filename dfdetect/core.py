@@ -10,8 +10,9 @@ from typing import Literal, Union, get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['LABELS', 'LABEL_NAMES', 'LOG_INTERVAL', 'UserError', 'UsageError', 'atomic_write', 'write_text_atomic',
-           'write_csv_atomic', 'in_notebook', 'progress_bar', 'command_parser', 'script', 'run_if_script']
+__all__ = ['LABELS', 'LABEL_NAMES', 'LOG_INTERVAL', 'UserError', 'UsageError', 'error_summary', 'atomic_write',
+           'write_text_atomic', 'write_csv_atomic', 'in_notebook', 'progress_bar', 'command_parser', 'script',
+           'run_if_script']
 
 # %% ../nbs/00_core.ipynb #5bc21dac
 class UserError(Exception):
@@ -19,6 +20,12 @@ class UserError(Exception):
 
 class UsageError(UserError):
     "A wrong use of a command's options (exit status 2)"
+
+def error_summary(e: BaseException, # an error raised by another library, to quote in a `UserError`
+                  limit: int = 300, # characters kept
+                 ) -> str:
+    "The message of `e` on one line, cut to `limit` characters; its type's name if it has no message"
+    return (" ".join(str(e).split()) or type(e).__name__)[:limit]
 
 # %% ../nbs/00_core.ipynb #63ddedba
 LABELS = {"real": 0, "fake": 1}
@@ -60,8 +67,8 @@ LOG_INTERVAL = 30  # seconds between the progress lines written to a file or a p
 
 def in_notebook() -> bool:
     "True inside a Jupyter kernel with a frontend (not plain IPython, not a test runner)"
-    try: from IPython import get_ipython
-    except ImportError: return False
+    if "IPython" not in sys.modules: return False  # a kernel has imported it; importing it here would cost 0.7 s
+    from IPython import get_ipython
     shell = get_ipython()
     return shell is not None and "IPKernelApp" in shell.config
 

@@ -40,12 +40,13 @@ def errors_frame(preds: pd.DataFrame, # predictions: one row per video
 
 # %% ../nbs/14_errors.ipynb #0fe0f3e0
 def _cam(features, grads, size):
-    "Grad-CAM maps (B, T, *size) in [0, 1] from feature maps and their gradients (B, T, C, h, w)"
+    "Grad-CAM maps (B, T, *size) in [0, 1] from feature maps and their gradients (B, T, C, h, w), scaled over each clip"
     B, T = features.shape[:2]
     cam = F.relu((grads.mean((-2, -1), keepdim=True) * features).sum(2))
     cam = F.interpolate(cam.flatten(0, 1)[:, None].float(), size=tuple(size), mode="bilinear", align_corners=False)
     cam = cam.view(B, T, *size)
-    return cam / cam.amax((-2, -1), keepdim=True).clamp_min(1e-8)
+    low, high = cam.amin((1, 2, 3), keepdim=True), cam.amax((1, 2, 3), keepdim=True)
+    return (cam - low) / (high - low).clamp_min(1e-3 * high + 1e-8)  # a clip's flat map stays flat (and faint)
 
 def grad_cam(model: torch.nn.Module, # the detector
              hq: torch.Tensor, # normalised HQ clips (B, T, 3, H, W)

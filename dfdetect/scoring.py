@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from .checkpoints import CheckpointError, load_model
 from .config import Config, ConfigError, apply_overrides, config_from_dict
-from .core import UserError, atomic_write, progress_bar, write_csv_atomic
+from .core import UserError, atomic_write, error_summary, progress_bar, write_csv_atomic
 from .data import DataError, DataScan, make_loader, prepare_batch, read_test_list, scan_dataset, scan_video
 from .devices import autocast, inference_batch_size, keep_heap_memory, scoring_dtype
 from .metrics import PREDICTION_COLUMNS, evaluation_metrics, jsonable, save_plots, video_predictions
@@ -44,7 +44,7 @@ class OnnxScorer:
         try: import onnxruntime as ort
         except ImportError: raise UserError(f"{path}: scoring an ONNX model needs onnxruntime: pip install \"dfdetect[deploy]\"") from None
         try: self.session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-        except Exception as e: raise CheckpointError(f"{path}: not a readable ONNX model ({str(e).splitlines()[0]}); export it again with dfdetect_export") from None
+        except Exception as e: raise CheckpointError(f"{path}: not a readable ONNX model ({error_summary(e)}); export it again with dfdetect_export") from None
         meta = self.session.get_modelmeta().custom_metadata_map
         if "dfdetect_config" not in meta: raise CheckpointError(f"{path}: not a dfdetect export (no dfdetect_config in its metadata); use dfdetect_export")
         self.config = config_from_dict(json.loads(meta["dfdetect_config"]), f"{path} (its config)")

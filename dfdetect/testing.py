@@ -7,14 +7,16 @@ __all__ = ['TRAINED_OVERRIDES', 'PHOTO_SDISTS', 'FACE_RECOGNITION', 'INSIGHTFACE
            'TRAIN_PEOPLE', 'TEST_PEOPLE', 'tiny_config', 'tiny_dataset', 'write_frames', 'write_dataset', 'celeb_names',
            'broken_tree', 'tiny_clip_batch', 'as_jpeg', 'trained_config', 'trained_run', 'carphone_video', 'face_video',
            'write_video', 'photo_video', 'camera_path', 'test_cache', 'face_photo', 'annotated_landmarks',
-           'photo_faces', 'real_face_crops', 'swap_face', 'grace_hopper', 'real_pixel_set']
+           'photo_faces', 'real_face_crops', 'swap_face', 'grace_hopper', 'real_pixel_set', 'cache_lock',
+           'learned_config', 'learned_run']
 
 # %% ../nbs/90_testing.ipynb #12cc5e98
-import io, json, os, shutil, subprocess, sys, tarfile, tempfile
+import hashlib, io, json, os, shutil, subprocess, sys, tarfile, tempfile
+from contextlib import contextmanager
 from pathlib import Path
 import cv2, numpy as np, pandas as pd, torch
 from PIL import Image
-from .config import Config, config_from_dict, apply_overrides
+from .config import Config, apply_overrides, config_from_dict, load_config
 from .synthetic import make_synthetic_dataset
 from .training import train
 
@@ -404,3 +406,43 @@ def real_pixel_set(root, # the set goes to `root/videos` and `root/faces`
     real_only.to_csv(faces/"pairs_real_only.csv", index=False)
     pairs.to_csv(faces/"pairs_supervised.csv", index=False)
     return faces
+
+# %% ../nbs/90_testing.ipynb #1ab517a3
+@contextmanager
+def cache_lock(name: str):
+    "Hold an exclusive lock on `test_cache()/name.lock` (test notebooks run in parallel: one builds, the others wait)"
+    import fcntl
+    test_cache().mkdir(parents=True, exist_ok=True)
+    with open(test_cache()/f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try: yield
+        finally: fcntl.flock(lock, fcntl.LOCK_UN)
+
+def learned_config(config, # the recipe: a YAML file such as `configs/sbi_cpu.yaml`
+                   overrides=(), # more `key=value` overrides
+                  ) -> Config:
+    "`config` with `overrides`, trained on the real-pixel set's labelled swaps, its outputs in a `test_cache()` folder named by its settings"
+    cfg = load_config(config, list(overrides))
+    digest = hashlib.sha1(json.dumps(cfg.to_dict(), sort_keys=True).encode()).hexdigest()[:10]
+    root = test_cache()/f"learned-{Path(config).stem}-{digest}"
+    faces = root/"faces"
+    return load_config(config, [*overrides, f"data.real_path={faces/'real'}", f"data.fake_path={faces/'fake'}",
+                                f"data.training_pairs={faces/'pairs_supervised.csv'}", "data.pseudo_fakes=none",
+                                f"paths.best_model={root/'checkpoints/best_model.pth'}",
+                                f"paths.last_model={root/'checkpoints/last_model.pth'}",
+                                f"paths.training_log={root/'logs/training_log.csv'}", f"paths.split_file={root/'split.csv'}",
+                                f"paths.results_dir={root/'results'}"])
+
+def learned_run(config="../configs/sbi_cpu.yaml", # the recipe (the default path is the notebooks')
+                overrides=(), # more `key=value` overrides
+               ) -> Config:
+    "The config of a run of `config` on the real-pixel set (see `learned_config`): built, trained and scored on first use"
+    from dfdetect.scoring import report_test
+    cfg = learned_config(config, overrides)
+    root = Path(cfg.paths.results_dir).parent
+    with cache_lock(root.name):
+        if not (Path(cfg.paths.results_dir)/"predictions.csv").is_file():
+            real_pixel_set(root)
+            train(cfg, quiet=True)
+            report_test(cfg, torch.device("cpu"))
+    return cfg

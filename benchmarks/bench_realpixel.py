@@ -4,7 +4,7 @@ Builds `dfdetect.testing.real_pixel_set` (real videos of 16 people from photos a
 them; train and test people disjoint). Each recipe (the fakes it learns from: the train people's labelled swaps, or
 pseudo-fakes made from their real videos alone) is trained by every model, once per seed:
 
-- `dfdetect`: `dfdetect_train`'s code with `configs/sbi_cpu.yaml` (variants: the same with some keys changed);
+- `dfdetect`: `dfdetect_train`'s code with `configs/pseudo_fakes_cpu.yaml` (variants: the same with some keys changed);
 - `frame baseline`: a plain per-frame classifier, about 60 lines below: the same EfficientNet-Lite0 ImageNet weights,
   the same crops, frames and pseudo-fakes (dfdetect's data layer with T=1), a linear head, AdamW with a cosine
   schedule, a fixed number of steps on all train-side videos and the last weights: no validation, no selection.
@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 from dfdetect.config import load_config
 from dfdetect.data import ClipDataset, collate_clips, prepare_batch, pseudo_fake_maker, scan_dataset
-from dfdetect.model import efficientnet_backbone, find_weights, load_weights
+from dfdetect.model import efficientnet_backbone, find_weights, load_imagenet_weights
 from dfdetect.scoring import report_test
 from dfdetect.split import records_for_split
 from dfdetect.testing import TRAIN_PEOPLE, real_pixel_set
@@ -33,7 +33,7 @@ from dfdetect.training import EpochSampler, train
 REPO = Path(__file__).resolve().parents[1]
 RECIPES = {"supervised": ["data.pseudo_fakes=none"], "bi": ["data.pseudo_fakes=bi"], "sbi": ["data.pseudo_fakes=sbi"],
            "mix": ["data.pseudo_fakes=mix"]}
-MODELS = {  # name -> overrides of configs/sbi_cpu.yaml (None: the frame baseline)
+MODELS = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml (None: the frame baseline)
     "frame baseline": None,
     "frame baseline, dfdetect's train split": None,
     "dfdetect": [],
@@ -62,7 +62,7 @@ def config(faces: Path, out: Path, recipe: str, seed: int, overrides=(), people:
             f"seed={seed}", f"paths.best_model={out/'best.pth'}", f"paths.last_model={out/'last.pth'}",
             f"paths.training_log={out/'log.csv'}", f"paths.split_file={out/'split.csv'}", f"paths.results_dir={out/'results'}",
             f"evaluation.clips_per_video={CLIPS_PER_TEST_VIDEO}"]
-    return load_config(REPO/"configs/sbi_cpu.yaml", keys + RECIPES[recipe] + list(overrides))
+    return load_config(REPO/"configs/pseudo_fakes_cpu.yaml", keys + RECIPES[recipe] + list(overrides))
 
 def frames_seen(cfg) -> int:
     "Training frames of a dfdetect run with `cfg`: its budget"
@@ -91,7 +91,7 @@ def run_frame_baseline(faces: Path, out: Path, recipe: str, seed: int, frames: i
     steps = frames // batch
     order = iter(EpochSampler(len(data), seed, length=steps * batch))
     net = efficientnet_backbone("efficientnet-lite0")
-    load_weights(net, "efficientnet-lite0", find_weights("efficientnet-lite0"))
+    load_imagenet_weights(net, "efficientnet-lite0", find_weights("efficientnet-lite0"))
     head = torch.nn.Linear(net._conv_head.out_channels, 1)
     model = torch.nn.ModuleDict(dict(net=net, head=head))
     def logits(x): return head(net.extract_features(x).mean((2, 3)))[:, 0]

@@ -12,7 +12,8 @@ from .core import UserError, atomic_write, error_summary
 from .model import build_model
 
 # %% auto #0
-__all__ = ['CheckpointError', 'save_checkpoint', 'load_checkpoint', 'config_diff', 'unwrap_model', 'load_weights', 'load_model']
+__all__ = ['CheckpointError', 'save_checkpoint', 'load_checkpoint', 'config_diff', 'unwrap_model', 'load_model_state',
+           'load_model']
 
 # %% ../nbs/08_checkpoints.ipynb #71c4ae7a
 class CheckpointError(UserError, RuntimeError):
@@ -54,7 +55,7 @@ def unwrap_model(model: nn.Module) -> nn.Module:
     "The model inside a DistributedDataParallel wrapper, or `model` itself"
     return model.module if hasattr(model, "module") else model
 
-def load_weights(model:nn.Module, # the model to fill (a DDP wrapper is unwrapped)
+def load_model_state(model:nn.Module, # the model to fill (a DDP wrapper is unwrapped)
                  ckpt:dict, # a checkpoint from `load_checkpoint`
                  cfg:Config|None=None, # the config `model` was built from, to name differing keys
                  source:str="checkpoint", # how to name the checkpoint in messages
@@ -85,5 +86,5 @@ def load_model(path, # a checkpoint written by training, e.g. `paths.best_model`
     try: cfg = config_from_dict(ckpt["config"], f"{path} (its config)")
     except ConfigError as e: raise CheckpointError(f"{e}; the checkpoint was written by another dfdetect version") from None
     with torch.device("meta"): model = build_model(dataclasses.replace(cfg.model, pretrained=False))  # shapes only
-    load_weights(model, ckpt, cfg, str(path), assign=True)
+    load_model_state(model, ckpt, cfg, str(path), assign=True)
     return model.to(device).eval(), cfg, ckpt

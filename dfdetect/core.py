@@ -10,7 +10,7 @@ from typing import Literal, Union, get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['LABELS', 'LABEL_NAMES', 'LOG_INTERVAL', 'UserError', 'UsageError', 'error_summary', 'atomic_write',
+__all__ = ['LABELS', 'LABEL_NAMES', 'LOG_INTERVAL', 'FLAG_ALIASES', 'UserError', 'UsageError', 'error_summary', 'atomic_write',
            'write_text_atomic', 'write_csv_atomic', 'in_notebook', 'progress_bar', 'command_parser', 'script',
            'run_if_script']
 
@@ -98,8 +98,10 @@ def _flag(name: str) -> str:
     "The option of parameter `name`: `test_pairs` -> `--test-pairs`; a trailing `_` (`set_`, `json_`: not shadowing the builtin) is dropped"
     return "--" + name.rstrip("_").replace("_", "-")
 
+FLAG_ALIASES = {"out": ["--output-dir"]}  # older spellings every command still accepts (dfdetect_infer had --output-dir)
+
 def _option(parser, required, name, param, tp, help_text):
-    "Add the option of parameter `name` (`_flag`) to `parser` (or to its `required` group)"
+    "Add the option of parameter `name` (`_flag`, and its `FLAG_ALIASES`) to `parser` (or to its `required` group)"
     tp, help_text = _unwrap_optional(tp), help_text or ""
     kw, is_required = dict(dest=name), param.default is inspect.Parameter.empty
     if tp is bool: kw.update(action="store_true")
@@ -112,7 +114,7 @@ def _option(parser, required, name, param, tp, help_text):
     if not is_required and tp is not bool:
         kw["default"] = param.default
         if param.default is not None: help_text += f" (default: {param.default})"
-    (required if is_required else parser).add_argument(_flag(name), required=is_required,
+    (required if is_required else parser).add_argument(_flag(name), *FLAG_ALIASES.get(name, ()), required=is_required,
                                                        help=help_text.strip(), **kw)
 
 def command_parser(func) -> argparse.ArgumentParser:

@@ -151,7 +151,7 @@ def score_videos_folder(members: list, # `Member`s: one model or an ensemble
 _OPTION_KEYS = dict(test_pairs="data.training_pairs", test_list="data.test_list", real_path="data.real_path",
                     fake_path="data.fake_path", clips="evaluation.clips_per_video", aggregate="evaluation.aggregate",
                     threshold="evaluation.threshold", threshold_mode="evaluation.threshold_mode",
-                    batch_size="evaluation.batch_size", output_dir="paths.results_dir")
+                    batch_size="evaluation.batch_size", out="paths.results_dir")
 
 def _option_overrides(options: dict) -> list:
     "`key=value` overrides (values as JSON, which YAML reads back unchanged) for the options that were given"
@@ -193,7 +193,7 @@ def dfdetect_infer(
     video: list[str] = None, # score video file(s) (.mp4, .avi, .mov, .mkv, .webm, ...): faces are extracted as dfdetect_extract does
     videos: str = None, # score every video file of this folder into predictions.csv (empty labels)
     json_: bool = False, # with --video: print the results as JSON
-    output_dir: str = None, # folder for predictions.csv, metrics.json and the plots (paths.results_dir)
+    out: str = None, # folder for predictions.csv, metrics.json and the plots (paths.results_dir; --output-dir also works)
     all_videos: bool = False, # evaluate every video, training videos included; no split file needed (a dataset the model never saw)
     real_path: str = None, # folder of the real videos (data.real_path)
     fake_path: str = None, # folder of the fake videos (data.fake_path)
@@ -214,7 +214,7 @@ def dfdetect_infer(
         raise UsageError("give either --threshold (a fixed threshold) or --threshold-mode, not both")
     options = dict(test_pairs=test_pairs, test_list=test_list, real_path=real_path, fake_path=fake_path, clips=clips,
                    aggregate=aggregate, threshold=threshold, threshold_mode=threshold_mode, batch_size=batch_size,
-                   output_dir=output_dir)
+                   out=out)
     device = select_device(device)
     members = load_members(_as_list(checkpoint), list(set_ or ()) + _option_overrides(options), device)
     aggregate = members[0].cfg.evaluation.aggregate

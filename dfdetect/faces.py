@@ -655,7 +655,7 @@ def extraction_summary(report: pd.DataFrame, out: Path) -> str:
         if r.problem != "done by an earlier run": lines.append(f"  {r.path}: {r.status}: {r.problem}" + (f" ({hints[r.status]})" if r.status in hints else ""))
     lines.append(f"crops in {out}/real and {out}/fake, pairs CSV {out/'training_pairs.csv'}, report {out/'extraction_report.csv'}")
     if not (out/"fake").is_dir():  # real videos only: pseudo-fakes are the fakes
-        lines.append(f"train on them without fakes: --config configs/sbi_cpu.yaml --set data.real_path={out/'real'} data.fake_path=null")
+        lines.append(f"train on them without fakes: --config configs/pseudo_fakes_cpu.yaml --set data.real_path={out/'real'} data.fake_path=null")
     else: lines.append(f"train on them with: --set data.real_path={out/'real'} data.fake_path={out/'fake'} data.training_pairs={out/'training_pairs.csv'}"
                        + (f" data.test_list={out/'List_of_testing_videos.txt'}" if (out/"List_of_testing_videos.txt").is_file() else ""))
     return "\n".join(lines)

@@ -203,9 +203,10 @@ def plot_training_log(log, # a training log: its CSV file (`paths.training_log`)
         path = Path(log)
         if not path.is_file(): raise FileNotFoundError(f"{path}: training log not found (paths.training_log)")
         log = pd.read_csv(path)
-    panels = {"loss": [c for c in log if "loss" in c],
-              "accuracy, AUC-ROC, F1": [c for c in log if c.endswith(("accuracy", "auc_roc", "f1"))],
-              "learning rate": [c for c in log if c in ("lr", "learning_rate")]}
+    measured = [c for c in log if log[c].notna().any()]  # a run without validation has empty val_* columns
+    panels = {"loss": [c for c in measured if "loss" in c],
+              "accuracy, AUC-ROC, F1": [c for c in measured if c.endswith(("accuracy", "auc_roc", "f1"))],
+              "learning rate": [c for c in measured if c in ("lr", "learning_rate")]}
     panels = {title: cols for title, cols in panels.items() if cols}
     if not panels: raise ValueError(f"training log: no loss, metric or learning-rate column to plot (columns: {', '.join(log)})")
     fig = fig if fig is not None else plt.figure(figsize=(4.5 * len(panels), 3.5), layout="tight")

@@ -24,7 +24,7 @@ from .data import IMAGENET_MEAN, IMAGENET_STD
 
 # %% auto #0
 __all__ = ['TINY', 'LITE', 'LITE_BLOCKS', 'OFFLINE_ENV', 'LITE_FILES', 'FUSIONS', 'PARTS', 'efficientnet_backbone', 'n_params',
-           'WeightsError', 'weights_file', 'lite_package', 'weights_dirs', 'find_weights', 'load_weights',
+           'WeightsError', 'weights_file', 'lite_package', 'weights_dirs', 'find_weights', 'load_imagenet_weights',
            'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer', 'ConvLSTM', 'frame_differences', 'TemporalStream',
            'FrameAverage', 'AttentionFusion', 'ConcatFusion', 'GatedFusion', 'MultiheadFusion', 'classifier',
            'DualStreamDetector', 'build_model', 'inference_model', 'model_summary', 'format_summary',
@@ -127,7 +127,7 @@ def find_weights(name: str,  # backbone name, e.g. `efficientnet-b4`
                        f"{_NO_PRETRAINING}.")
 
 # %% ../nbs/07_model.ipynb #f1c38ad3
-def load_weights(net: EfficientNet,  # the backbone to fill
+def load_imagenet_weights(net: EfficientNet,  # the backbone to fill
                  name: str,  # its name, e.g. `efficientnet-b4`
                  path: Path,  # its weights file, from `find_weights`
                 ) -> EfficientNet:
@@ -200,7 +200,7 @@ class SpatialStream(nn.Module):
                 ):
         super().__init__()
         self.net = efficientnet_backbone(name, bn_momentum=0.01 if weights else 0.1)
-        if weights: load_weights(self.net, name, weights)
+        if weights: load_imagenet_weights(self.net, name, weights)
         else: calibrate_norms(self.net)
         self.frozen, self.checkpointing, self.channels_last = frozen, checkpointing, channels_last
         self.channels = self.net._conv_head.out_channels

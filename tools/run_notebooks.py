@@ -4,7 +4,8 @@
 `python3` kernel, in the notebook's folder, so that what only a kernel does (IPython display, widgets, `in_notebook()`)
 is exercised. Cells flagged with a skipped flag (`#| slow`, `#| cuda`, `#| browser` by default) are left out, as
 `nbdev_test` leaves them out; every other cell runs, `#| eval: false` ones included (Run All runs them too).
-With `--save` the outputs of the cells that ran are written back into the notebooks (run `nbdev_clean` after).
+With `--save` the outputs of the cells that ran are written back into the notebooks, without stderr and progress
+bars (run `nbdev_clean` after).
 
     python tools/run_notebooks.py [NOTEBOOK ...] [--skip slow cuda browser] [--workers 2] [--timeout 1800] [--save]
 """
@@ -27,6 +28,17 @@ def cell_flags(source: str) -> set:
     return flags
 
 
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+def saved_outputs(outputs: list) -> list:
+    """The outputs worth keeping in the docs: no stderr (warnings, progress lines), no displayed widgets (progress bars);
+    a widget that is a cell's result keeps its text"""
+    kept = [o for o in outputs if not (o.output_type == "stream" and o.name == "stderr")
+            and not (o.output_type == "display_data" and WIDGET in o.get("data", {}))]
+    for o in kept: o.get("data", {}).pop(WIDGET, None)
+    return kept
+
+
 def run_notebook(path: Path, skip: set, timeout: int, save: bool) -> tuple:
     "(path, seconds, None or the error) of executing `path` in a kernel without its `skip`-flagged cells"
     start = time.perf_counter()
@@ -38,7 +50,10 @@ def run_notebook(path: Path, skip: set, timeout: int, save: bool) -> tuple:
     try: client.execute()
     except CellExecutionError as e: return path, time.perf_counter() - start, str(e)
     except Exception as e: return path, time.perf_counter() - start, f"{type(e).__name__}: {e}"
-    if save: nbformat.write(nb, path)  # the cells that ran are the same objects as the notebook's: their outputs are set
+    if save:  # the cells that ran are the notebook's own objects: their outputs are set
+        for cell in ran:
+            if cell.cell_type == "code": cell.outputs = saved_outputs(cell.outputs)
+        nbformat.write(nb, path)
     return path, time.perf_counter() - start, None
 
 

@@ -133,16 +133,18 @@ def facts_html(view: dict) -> str:
 
 def view_figure(view: dict) -> Figure:
     "A figure of `view`: the HQ and LQ filmstrips, plain and with Grad-CAM, and the clip scores"
-    fig = Figure(figsize=(12, 9), layout="constrained")
-    axes = fig.subplots(5, 1, height_ratios=[1, 1, 1, 1, 0.8])
-    for ax, (title, key) in zip(axes, [("HQ frames", "hq"), ("HQ Grad-CAM", "hq_overlay"), ("LQ frames", "lq"),
-                                       ("LQ Grad-CAM", "lq_overlay")]):
-        ax.imshow(filmstrip(view[key]), interpolation="nearest")
-        ax.set_title(title, loc="left", fontsize=10)
-        ax.set_axis_off()
+    strips = {"hq": "HQ frames", "hq_overlay": "HQ Grad-CAM", "lq": "LQ frames", "lq_overlay": "LQ Grad-CAM"}
+    short = len(view["hq"]) <= 2  # clips of one or two frames: the four strips side by side
+    layout = [list(strips), ["scores"] * 4] if short else [[k] for k in strips] + [["scores"]]
+    fig = Figure(figsize=(12, 5 if short else 9), layout="constrained")
+    axes = fig.subplot_mosaic(layout, height_ratios=[3, 1] if short else [1, 1, 1, 1, 0.8])
+    for key, title in strips.items():
+        axes[key].imshow(filmstrip(view[key]), interpolation="nearest")
+        axes[key].set_title(title, loc="left", fontsize=10)
+        axes[key].set_axis_off()
     scores = view["clip_scores"]
-    axes[-1].bar(range(len(scores)), scores, color=["C3" if k == view["clip"] else "C0" for k in range(len(scores))])
-    axes[-1].set(ylim=(0, 1), xlabel="clip", ylabel="fake probability", xticks=range(len(scores)))
+    axes["scores"].bar(range(len(scores)), scores, color=["C3" if k == view["clip"] else "C0" for k in range(len(scores))])
+    axes["scores"].set(ylim=(0, 1), xlabel="clip", ylabel="fake probability", xticks=range(len(scores)))
     facts = view_facts(view)
     fig.suptitle(f"{facts['error']}: {view['video']} ({facts['label']}, score {facts['video score']}); clip {view['clip']}: "
                  f"score {facts['clip score (this model)']}, stream weights {facts['stream weights']}")

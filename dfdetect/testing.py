@@ -446,6 +446,6 @@ def learned_run(config=CONFIGS/"pseudo_fakes_cpu.yaml", # the recipe
     with cache_lock(root.name):
         if not (Path(cfg.paths.results_dir)/"predictions.csv").is_file():
             real_pixel_set(root)
-            train(cfg, quiet=True)
+            train(cfg, resume=Path(cfg.paths.last_model).is_file(), quiet=True)  # a run killed half-way goes on
             report_test(cfg, torch.device("cpu"))
     return cfg

@@ -94,11 +94,13 @@ class PerturbedScorer:
 def dataset_overrides(path) -> list:
     "The `data.*` overrides that point a config at the dataset of `path`: a folder of face crops or its pairs CSV"
     path = Path(path)
-    if path.is_file(): root, pairs = path.parent, path  # rows name their folders (`path` column) or sit in real/, fake/ beside it
+    if path.is_file(): root, pairs = path.parent, path  # rows name their folders (`path`), or sit in real/, fake/ beside it
     elif not path.is_dir():
-        raise UserError(f"{path}: no such dataset; give a folder of face crops (real/, fake/) as dfdetect_extract writes it, or a pairs CSV")
+        raise UserError(f"{path}: no such dataset; give a folder of face crops (real/, fake/) as dfdetect_extract "
+                        "writes it, or a pairs CSV")
     elif not (path/"real").is_dir() and not (path/"fake").is_dir():
-        raise UserError(f"{path}: no real/ or fake/ folder of face crops; extract them first with dfdetect_extract --out {path}")
+        raise UserError(f"{path}: no real/ or fake/ folder of face crops; extract them first with "
+                        f"dfdetect_extract --out {path}")
     else: root, pairs = path, path/"training_pairs.csv"
     test_list = root/"List_of_testing_videos.txt"
     return [f"data.real_path={root/'real'}", f"data.fake_path={root/'fake'}",
@@ -177,7 +179,8 @@ def plot_robustness(table: pd.DataFrame, # the benchmark table
         for kind in [k for k in rows.distortion.unique() if k != "none"]:
             r = rows[rows.distortion == kind].sort_values("level")
             ax.plot([0, *r.level], [*clean, *r.video_auc], marker="o", label=kind)
-        ax.set(title=name, xlabel="level (0: clean)", ylabel="video AUC", ylim=(0, 1.02), xticks=sorted({0, *rows.level.dropna().astype(int)}))
+        levels = sorted({0, *rows.level.dropna().astype(int)})  # the measured ones
+        ax.set(title=name, xlabel="level (0: clean)", ylabel="video AUC", ylim=(0, 1.02), xticks=levels)
         if len(rows) > 1: ax.legend(fontsize="small")
     return fig
 

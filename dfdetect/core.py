@@ -98,7 +98,7 @@ def _flag(name: str) -> str:
     "The option of parameter `name`: `test_pairs` -> `--test-pairs`; a trailing `_` (`set_`, `json_`: not shadowing the builtin) is dropped"
     return "--" + name.rstrip("_").replace("_", "-")
 
-FLAG_ALIASES = {"out": ["--output-dir"]}  # older spellings every command still accepts (dfdetect_infer had --output-dir)
+FLAG_ALIASES = {"out": ["--output-dir"]}  # older spellings that every command still accepts
 
 def _option(parser, required, name, param, tp, help_text):
     "Add the option of parameter `name` (`_flag`, and its `FLAG_ALIASES`) to `parser` (or to its `required` group)"

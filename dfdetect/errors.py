@@ -143,7 +143,8 @@ def view_figure(view: dict) -> Figure:
         axes[key].set_title(title, loc="left", fontsize=10)
         axes[key].set_axis_off()
     scores = view["clip_scores"]
-    axes["scores"].bar(range(len(scores)), scores, color=["C3" if k == view["clip"] else "C0" for k in range(len(scores))])
+    colours = ["C3" if k == view["clip"] else "C0" for k in range(len(scores))]  # the view's clip in red
+    axes["scores"].bar(range(len(scores)), scores, color=colours)
     axes["scores"].set(ylim=(0, 1), xlabel="clip", ylabel="fake probability", xticks=range(len(scores)))
     facts = view_facts(view)
     fig.suptitle(f"{facts['error']}: {view['video']} ({facts['label']}, score {facts['video score']}); clip {view['clip']}: "

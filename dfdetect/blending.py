@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 import cv2, numpy as np
 from .config import BlendingConfig
 from .core import progress_bar
-from .faces import TEMPLATE_68, moving_average, similarity, transform_points, video_landmarks
+from .faces import moving_average
+from .landmarks import TEMPLATE_68, similarity, transform_points, video_landmarks
 
 # %% auto #0
 __all__ = ['SCALARS', 'JAW', 'BROWS', 'BlendParams', 'draw_params', 'clip_params', 'face_size', 'hull_points', 'face_mask',

@@ -6,13 +6,13 @@
 from __future__ import annotations
 import argparse, inspect, os, sys, time, types
 from pathlib import Path
-from typing import Literal, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Literal, Union, get_args, get_origin, get_type_hints
 from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['LABELS', 'LABEL_NAMES', 'LOG_INTERVAL', 'FLAG_ALIASES', 'UserError', 'UsageError', 'error_summary', 'atomic_write',
-           'write_text_atomic', 'write_csv_atomic', 'in_notebook', 'progress_bar', 'command_parser', 'script',
-           'run_if_script']
+           'write_text_atomic', 'write_csv_atomic', 'in_notebook', 'progress_bar', 'Section', 'command_parser',
+           'script', 'run_if_script']
 
 # %% ../nbs/00_core.ipynb #5bc21dac
 class UserError(Exception):
@@ -117,13 +117,23 @@ def _option(parser, required, name, param, tp, help_text):
     (required if is_required else parser).add_argument(_flag(name), *FLAG_ALIASES.get(name, ()), required=is_required,
                                                        help=help_text.strip(), **kw)
 
+class Section(str):
+    "A heading of a command's `--help`: `Annotated[str, Section('score video files')]` lists the option under it"
+
+def _section(tp) -> tuple:
+    "`(type, Section or None)` of a parameter's annotation"
+    if get_origin(tp) is not Annotated: return tp, None
+    return get_args(tp)[0], next((m for m in tp.__metadata__ if isinstance(m, Section)), None)
+
 def command_parser(func) -> argparse.ArgumentParser:
     "The argparse parser of console script `func`, built from its signature and the comments of its parameters"
     parser = argparse.ArgumentParser(prog=func.__name__, description=inspect.getdoc(func))
-    required = parser.add_argument_group("required")
-    hints, helps = get_type_hints(func), docments(func)
+    required, sections = parser.add_argument_group("required"), {}
+    hints, helps = get_type_hints(func, include_extras=True), docments(func)
     for name, param in inspect.signature(func).parameters.items():
-        _option(parser, required, name, param, hints.get(name, str), helps.get(name))
+        tp, section = _section(hints.get(name, str))
+        group = parser if section is None else sections.setdefault(section, parser.add_argument_group(section))
+        _option(group, required, name, param, tp, helps.get(name))
     return parser
 
 def _dashed(arg: str) -> str:

@@ -8,19 +8,21 @@ import json, shutil, tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 import pandas as pd, torch
-from .core import UsageError, progress_bar, script
-from .data import video_record
+from .core import Section, UsageError, progress_bar, script
+from .scan import video_record
 from .devices import select_device
-from .faces import VIDEO_EXTS, VideoError, extract_faces, video_names, write_crops
+from .extract import video_names, write_crops
+from .faces import extract_faces
+from .video import VIDEO_EXTS, VideoError
 from .metrics import jsonable, video_predictions
 from .scoring import EvaluationError, evaluate, load_members, metrics_summary, resolve_threshold
 from .scoring import score_ensemble, select_videos, summarize, write_results
 
 # %% auto #0
-__all__ = ['Evaluation', 'evaluate_videos', 'score_crops', 'cropped_videos', 'score_video_files', 'Detector',
-           'score_videos_folder', 'verdict_text', 'dfdetect_infer']
+__all__ = ['EVALUATE', 'CROPS', 'FILES', 'FOLDER', 'SCORING', 'Evaluation', 'evaluate_videos', 'score_crops', 'cropped_videos',
+           'score_video_files', 'Detector', 'score_videos_folder', 'verdict_text', 'dfdetect_infer']
 
 # %% ../nbs/13_evaluation.ipynb #1e0cc8b1
 @dataclass
@@ -67,7 +69,7 @@ def _crop_video(cfg, path, folder):
 
 def cropped_videos(cfg, # its `faces` settings crop the faces
                    paths: list, # video files
-                   folder, # where each video's crops go (a sub-folder named by `dfdetect.faces.video_names`)
+                   folder, # where each video's crops go (a sub-folder named by `dfdetect.extract.video_names`)
                   ):
     """`(path, crops folder, VideoFaces)` of each video file of `paths` in order, cropped by a thread that works one
     video ahead: the next video is decoded and its faces cropped while the caller scores this one. In place of the
@@ -184,27 +186,32 @@ def _write_evaluation(result: Evaluation, members: list, plots: bool) -> str:
     return f"{metrics_summary(result.metrics)}\nwrote {', '.join(map(str, files))}"
 
 # %% ../nbs/13_evaluation.ipynb #a41ff2ed
+EVALUATE = Section("evaluate held-out videos of a dataset: predictions.csv, metrics.json, plots (give one or more)")
+CROPS, FILES = Section("score one folder of face crops"), Section("score video files")
+FOLDER = Section("score every video file of a folder: predictions.csv")
+SCORING = Section("how to score (config keys; --set sets any other)")
+
 @script
 def dfdetect_infer(
     checkpoint: list[str], # checkpoint file(s) (.pth, or .onnx from dfdetect_export); several (or the flag repeated) make an ensemble
-    test_pairs: str = None, # pairs CSV of the videos, e.g. training_pairs.csv (data.training_pairs): its test videos are evaluated, else its validation videos
-    test_list: str = None, # Celeb-DF List_of_testing_videos.txt, 1 = real (data.test_list); the listed videos are evaluated
-    video_dir: str = None, # score this one folder of face crops and print its score
-    video: list[str] = None, # score video file(s) (.mp4, .avi, .mov, .mkv, .webm, ...): faces are extracted as dfdetect_extract does
-    videos: str = None, # score every video file of this folder into predictions.csv (empty labels)
-    json_: bool = False, # with --video: print the results as JSON
+    test_pairs: Annotated[str, EVALUATE] = None, # pairs CSV of the videos, e.g. training_pairs.csv (data.training_pairs): its test videos are evaluated, else its validation videos
+    test_list: Annotated[str, EVALUATE] = None, # Celeb-DF List_of_testing_videos.txt, 1 = real (data.test_list); the listed videos are evaluated
+    all_videos: Annotated[bool, EVALUATE] = False, # evaluate every video, training videos included; no split file needed (a dataset the model never saw)
+    real_path: Annotated[str, EVALUATE] = None, # folder of the real videos (data.real_path)
+    fake_path: Annotated[str, EVALUATE] = None, # folder of the fake videos (data.fake_path)
+    video_dir: Annotated[str, CROPS] = None, # score this one folder of face crops and print its score
+    video: Annotated[list[str], FILES] = None, # score video file(s) (.mp4, .avi, .mov, .mkv, .webm, ...): faces are extracted as dfdetect_extract does
+    json_: Annotated[bool, FILES] = False, # print the results as JSON
+    videos: Annotated[str, FOLDER] = None, # score every video file of this folder into predictions.csv (empty labels)
     out: str = None, # folder for predictions.csv, metrics.json and the plots (paths.results_dir); or --output-dir
-    all_videos: bool = False, # evaluate every video, training videos included; no split file needed (a dataset the model never saw)
-    real_path: str = None, # folder of the real videos (data.real_path)
-    fake_path: str = None, # folder of the fake videos (data.fake_path)
-    clips: int = None, # evenly spaced clips per video (evaluation.clips_per_video)
-    aggregate: Literal["mean", "median", "max"] = None, # how clip probabilities make the video score (evaluation.aggregate)
-    threshold: float = None, # a fixed decision threshold, e.g. 0.7 (evaluation.threshold)
-    threshold_mode: Literal["fixed", "eer", "max_f1"] = None, # fixed, or as chosen on the validation split (evaluation.threshold_mode)
-    batch_size: int = None, # clips per forward pass (evaluation.batch_size; default 16 on a GPU, 1 on the CPU)
-    device: str = "auto", # auto (the GPU if there is one), cpu, cuda, cuda:1
-    set_: list[str] = None, # override config keys, e.g. --set data.real_path=D:/real (several, or repeated)
     no_plots: bool = False, # do not write the PNG plots
+    clips: Annotated[int, SCORING] = None, # evenly spaced clips per video (evaluation.clips_per_video)
+    aggregate: Annotated[Literal["mean", "median", "max"], SCORING] = None, # how clip probabilities make the video score (evaluation.aggregate)
+    threshold: Annotated[float, SCORING] = None, # a fixed decision threshold, e.g. 0.7 (evaluation.threshold)
+    threshold_mode: Annotated[Literal["fixed", "eer", "max_f1"], SCORING] = None, # fixed, or as chosen on the validation split (evaluation.threshold_mode)
+    batch_size: Annotated[int, SCORING] = None, # clips per forward pass (evaluation.batch_size; default 16 on a GPU, 1 on the CPU)
+    device: Annotated[str, SCORING] = "auto", # auto (the GPU if there is one), cpu, cuda, cuda:1
+    set_: Annotated[list[str], SCORING] = None, # override config keys, e.g. --set data.real_path=D:/real (several, or repeated)
     quiet: bool = False, # no progress bars
 ):
     "Evaluate a checkpoint (or an ensemble) on held-out videos or a test list, or score video files or a folder of face crops"

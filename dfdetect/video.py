@@ -19,7 +19,8 @@ class VideoError(UserError):
 
 def _rgb(frame) -> np.ndarray:
     "RGB array of PyAV `frame`: 8-bit 4:2:0 video (most files) converted by OpenCV, about 5x faster than PyAV's swscale"
-    if frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0 and getattr(frame, "color_range", 0) != 2:
+    even = frame.width % 2 == 0 and frame.height % 2 == 0
+    if frame.format.name == "yuv420p" and even and getattr(frame, "color_range", 0) != 2:
         return cv2.cvtColor(frame.to_ndarray(), cv2.COLOR_YUV2RGB_I420)  # limited range (2 is JPEG's full range)
     return frame.to_ndarray(format="rgb24")
 
@@ -43,13 +44,16 @@ def _frame_indexer(stream):
 
 def read_frames(path, # a video file of any container FFmpeg reads
                 every: int = 1, # keep every n-th frame
-                problems: list = None, # what went wrong part-way is appended here (the frames that decoded are kept); None: raised
+                # what went wrong part-way is appended here (the frames that decoded are kept); None: raised
+                problems: list = None,
                ):
     "`(frame index, seconds, RGB uint8 frame)` of every `every`-th frame of video file `path` that decodes, upright"
     path = Path(path)
     try: container = av.open(str(path))
     except (av.FFmpegError, OSError, UnicodeDecodeError) as e:
-        raise VideoError(f"{path}: not a readable video ({e}); check that the file is complete and is a video") from None
+        raise VideoError(
+            f"{path}: not a readable video ({e}); check that the file is complete and is a video"
+        ) from None
     with container:
         if not container.streams.video: raise VideoError(f"{path}: has no video stream (audio only?)")
         stream = container.streams.video[0]
@@ -58,11 +62,13 @@ def read_frames(path, # a video file of any container FFmpeg reads
         try:
             for packet in container.demux(stream):
                 try: frames = packet.decode()
-                except av.InvalidDataError: skipped.append(index); continue  # a damaged packet: its frame is lost, the rest decode
+                # a damaged packet: its frame is lost, the rest decode
+                except av.InvalidDataError: skipped.append(index); continue
                 for frame in frames:
                     index = index_of(frame)
                     if index % every == 0: yield index, float(frame.time or 0.0), _upright(frame)
-        except (av.FFmpegError, ValueError) as e:  # the container itself is damaged: nothing after this point can be read
+        # the container itself is damaged: nothing after this point can be read
+        except (av.FFmpegError, ValueError) as e:
             what = f"decoding stopped after frame {index} ({e}): the file is damaged or truncated"
             if problems is None: raise VideoError(f"{path}: {what}") from None
             problems.append(what)

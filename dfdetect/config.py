@@ -405,41 +405,17 @@ def save_config(cfg: Config, path) -> Path:
 
 # %% ../nbs/01_config.ipynb #9fffa864
 DEMO_OVERRIDES = {
-    "data": {
-        "real_path": "data/demo/real",
-        "fake_path": "data/demo/fake",
-        "training_pairs": "data/demo/training_pairs.csv",
-        "sequence_length": 6,
-        "frame_skip": 2,
-        "hq_size": 64,
-        "lq_size": 32,
-        "test_list": "data/demo/List_of_testing_videos.txt",
-    },
-    "training": {
-        "batch_size": 8,
-        "learning_rate": 1e-3,
-        "epochs": 12,
-        "early_stop_patience": 4,
-        "selection": "val_loss",
-        "num_workers": 2,
-        "use_amp": False,
-    },
-    "model": {
-        "hq_backbone": "efficientnet-tiny",
-        "lq_backbone": "efficientnet-tiny",
-        "convlstm_filters": [32, 16],
-        "fusion_dim": 64,
-        "classifier_hidden": [32, 16],
-        "pretrained": False,
-    },
+    "data": {"real_path": "data/demo/real", "fake_path": "data/demo/fake",
+             "training_pairs": "data/demo/training_pairs.csv", "sequence_length": 6, "frame_skip": 2,
+             "hq_size": 64, "lq_size": 32, "test_list": "data/demo/List_of_testing_videos.txt"},
+    "training": {"batch_size": 8, "learning_rate": 1e-3, "epochs": 12, "early_stop_patience": 4,
+                 "selection": "val_loss", "num_workers": 2, "use_amp": False},
+    "model": {"hq_backbone": "efficientnet-tiny", "lq_backbone": "efficientnet-tiny", "convlstm_filters": [32, 16],
+              "fusion_dim": 64, "classifier_hidden": [32, 16], "pretrained": False},
     "evaluation": {"clips_per_video": 4},
-    "paths": {
-        "best_model": "checkpoints/demo/best_model.pth",
-        "last_model": "checkpoints/demo/last_model.pth",
-        "training_log": "logs/demo/training_log.csv",
-        "split_file": "splits/demo_split.csv",
-        "results_dir": "results/demo",
-    },
+    "paths": {"best_model": "checkpoints/demo/best_model.pth", "last_model": "checkpoints/demo/last_model.pth",
+              "training_log": "logs/demo/training_log.csv", "split_file": "splits/demo_split.csv",
+              "results_dir": "results/demo"},
     "synthetic": {"enabled": True, "n_videos": 200, "n_frames": 24, "frame_size": 64, "difficulty": 0.15},
 }
 

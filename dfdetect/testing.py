@@ -56,7 +56,7 @@ def environment(**values):
             else: os.environ[k] = v
 
 
-# %% ../nbs/90_testing.ipynb #b42aa17b
+# %% ../nbs/90_testing.ipynb #0b6f393d
 CHECKOUT = Path(dfdetect.__file__).resolve().parents[1]  # the repository of an editable install
 
 # %% ../nbs/90_testing.ipynb #ef0fd275

@@ -17,7 +17,7 @@ pairs in which the fake scores higher.
 
 Results are appended to `--root/results.csv` (a run found there is not repeated) and the table is printed as Markdown.
 """
-import argparse, math, platform, time
+import argparse, math, platform, re, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
@@ -53,7 +53,7 @@ def pairs_file(faces: Path, out: Path, recipe: str, people: int = None) -> Path:
     if people is None: return pairs
     df = pd.read_csv(pairs, keep_default_na=False)
     kept = set(list(TRAIN_PEOPLE)[:people])
-    df = df[(df.split == "test") | df.identity.map(lambda ids: set(ids.split(";")) <= kept)]
+    df = df[(df.split == "test") | df.identity.map(lambda ids: set(re.split(r"[\s;,]+", ids.strip())) <= kept)]
     out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out/"pairs.csv", index=False)
     return out/"pairs.csv"

@@ -73,7 +73,9 @@ def before_run(path, out: Path):
     write_crops(faces.crops, out/"v", cfg.faces.jpeg_quality, landmarks)
     return faces.frames_decoded
 
-EXTRACT_COMMAND = "import sys; sys.path.insert(0, sys.argv.pop(1)); from dfdetect.faces import dfdetect_extract; dfdetect_extract.main()"
+EXTRACT_COMMAND = ("import os, sys; root = sys.argv.pop(1); sys.path.insert(0, root); "  # a checkout's dfdetect_extract,
+                   "module = 'extract' if os.path.isfile(os.path.join(root, 'dfdetect', 'extract.py')) else 'faces'; "
+                   "__import__('dfdetect.' + module, fromlist=['dfdetect_extract']).dfdetect_extract.main()")  # faces: older
 
 def whole_commands(tmp: Path, repeats: int, before: str = None) -> dict:
     "Wall seconds (median of `repeats`) of whole commands on a 600-frame 1280x720 video: decoding only, dfdetect_extract, and the one of `before`"

@@ -143,7 +143,8 @@ def command_parser(func) -> argparse.ArgumentParser:
     hints, helps = get_type_hints(func, include_extras=True), docments(func)
     for name, param in inspect.signature(func).parameters.items():
         tp, section = _section(hints.get(name, str))
-        group = parser if section is None else sections.setdefault(section, parser.add_argument_group(section))
+        if section is not None and section not in sections: sections[section] = parser.add_argument_group(section)
+        group = sections.get(section, parser)
         _option(group, required, name, param, tp, helps.get(name))
     return parser
 

@@ -134,10 +134,11 @@ def grace_hopper() -> np.ndarray:
     return np.array(Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)).convert("RGB"))
 
 def video_frames(path) -> list:
+    "RGB frames of a video, converted by PyAV (not `dfdetect.video.read_frames`: the set's frames stay as they were built)"
     with av.open(str(path)) as container: return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
 
 def _face_box(five: np.ndarray) -> np.ndarray:
-    "The face box `(x0, y0, x1, y1)` that YuNet would give for five points (see `faces.FACE_BOX`)"
+    "The face box `(x0, y0, x1, y1)` that YuNet would give for five points (see `landmarks.FACE_BOX`)"
     eyes, d = five[:2].mean(0), np.linalg.norm(five[1] - five[0])
     cx, cy, half = eyes[0], eyes[1] + FACE_BOX[0] * d, FACE_BOX[1] * d / 2
     return np.array([cx - half, cy - half, cx + half, cy + half])

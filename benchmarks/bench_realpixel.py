@@ -35,16 +35,24 @@ from dfdetect.training import EpochSampler, train
 REPO = Path(__file__).resolve().parents[1]
 RECIPES = {"supervised": ["data.pseudo_fakes=none"], "bi": ["data.pseudo_fakes=bi"], "sbi": ["data.pseudo_fakes=sbi"],
            "mix": ["data.pseudo_fakes=mix"]}
-MODELS = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml (None: the frame baseline)
-    "frame baseline": None,
-    "frame baseline, dfdetect's train split": None,
+BASELINES = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml for the frame baseline's data
+    "frame baseline": [],
+    "frame baseline, dfdetect's train split": [],
+    "frame baseline, loose crops": ["data.center_crop=1.0"],
+}
+DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect": [],
     "dfdetect, val_split 0.2": ["data.val_split=0.2"],
     "dfdetect, val_split 0.1": ["data.val_split=0.1"],
     "dfdetect, T=4 clips, head lr 10x, val_split 0.2": ["data.sequence_length=4", "training.batch_size=4",
                                                         "optimization.head_lr_scale=10", "data.val_split=0.2"],
     "dfdetect, ConvLSTM on T=4 clips": ["model.temporal=convlstm", "data.sequence_length=4", "training.batch_size=4"],
+    "dfdetect, cosine schedule": ["optimization.scheduler=cosine"],
+    "dfdetect, linear head": ["model.classifier_hidden=[]", "model.dropout=[]"],
+    "dfdetect, loose crops": ["data.center_crop=1.0"],
+    "dfdetect, 224 px": ["data.hq_size=224", "data.lq_size=112"],
 }
+MODELS = {**BASELINES, **DFDETECT}
 CLIPS_PER_TEST_VIDEO = 8
 
 def pairs_file(faces: Path, out: Path, recipe: str, people: int = None) -> Path:
@@ -78,11 +86,11 @@ def run_dfdetect(faces: Path, out: Path, recipe: str, seed: int, overrides, peop
     report_test(cfg, torch.device("cpu"))  # as dfdetect_train does after training
     return pd.read_csv(out/"results"/"predictions.csv")[["video", "label", "score"]]
 
-def run_frame_baseline(faces: Path, out: Path, recipe: str, seed: int, frames: int, people: int = None,
+def run_frame_baseline(faces: Path, out: Path, recipe: str, seed: int, frames: int, overrides, people: int = None,
                        split: bool = False, batch: int = 16) -> pd.DataFrame:
     """A plain per-frame classifier trained for `frames` frames on all train-side videos (`split`: on the train videos
     of dfdetect's split only); the test videos' scores"""
-    cfg = config(faces, out, recipe, seed, ["data.sequence_length=1"], people)
+    cfg = config(faces, out, recipe, seed, ["data.sequence_length=1", *overrides], people)
     torch.manual_seed(seed)
     records = scan_dataset(cfg).records
     train_recs, test_recs = [r for r in records if r.split != "test"], [r for r in records if r.split == "test"]
@@ -101,8 +109,8 @@ def run_frame_baseline(faces: Path, out: Path, recipe: str, seed: int, frames: i
     schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / steps)))
     pos_weight = (labels == 0).sum() / (labels == 1).sum()
     model.train()
-    for _ in range(steps):
-        items = [data[(next(order), (seed, 0, k))] for k in range(batch)]
+    for step in range(steps):  # each frame its own window and augmentation, seeded by its place in the run
+        items = [data[(next(order), (seed, 0, step * batch + k))] for k in range(batch)]
         x, y = prepare_batch(collate_clips(items), "cpu")[0][:, 0], torch.stack([it["label"] for it in items])
         loss = F.binary_cross_entropy_with_logits(logits(x), y, pos_weight=pos_weight)
         opt.zero_grad(); loss.backward(); opt.step(); schedule.step()
@@ -126,8 +134,8 @@ def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people:
     out = root/"runs"/(f"{model.replace(' ', '_').replace(',', '')}_{recipe}_seed{seed}" + (f"_people{people}" if people else ""))
     start = time.time()
     budget = frames_seen(config(faces, out, recipe, seed))
-    scores = (run_frame_baseline(faces, out, recipe, seed, budget, people, split="split" in model) if MODELS[model] is None
-              else run_dfdetect(faces, out, recipe, seed, MODELS[model], people))
+    scores = (run_frame_baseline(faces, out, recipe, seed, budget, MODELS[model], people, split="split" in model)
+              if model in BASELINES else run_dfdetect(faces, out, recipe, seed, MODELS[model], people))
     out.mkdir(parents=True, exist_ok=True)
     scores.to_csv(out/"scores.csv", index=False)
     return dict(auc=roc_auc_score(scores.label, scores.score), pairs=pairs_ranked(scores), videos=len(scores),

@@ -90,6 +90,9 @@ class TrainingConfig:
 @dataclass
 class OptimizationConfig:
     "Learning-rate schedule and gradient clipping"
+    # `plateau`: ReduceLROnPlateau on the val loss (the train loss without validation) after each epoch; `cosine`:
+    # from training.learning_rate down to min_lr over all the run's steps (a fixed budget: training.selection: last)
+    scheduler: Literal["plateau", "cosine"] = "plateau"
     scheduler_factor: float = field(default=0.5, metadata=_range(0, 1, True, True))  # LR *= factor on plateau
     scheduler_patience: int = field(default=3, metadata=_range(0))  # epochs to wait before reducing the LR
     min_lr: float = field(default=1e-7, metadata=_range(0))  # lower bound of the LR

@@ -256,6 +256,7 @@ class Trainer:
         self.log = TrainingLog(cfg.paths.training_log)
         self._build_model(use_scaler)
         self._build_loaders()
+        self._build_schedule()
         self.selection = resolve_selection(cfg.training.selection, self.counts["val"])
         self.stopper = EarlyStopping(None if self.selection == "last" else cfg.training.early_stop_patience)
         val = self.counts["val"]
@@ -287,8 +288,6 @@ def _build_model(self:Trainer, use_scaler:bool):
     groups = [dict(params=[p for p in trainable if id(p) in backbones]),  # first: the log's `lr` is the backbones'
               dict(params=[p for p in trainable if id(p) not in backbones], lr=t.learning_rate * o.head_lr_scale)]
     self.optimizer = optimizer([g for g in groups if g["params"]], lr=t.learning_rate, weight_decay=t.weight_decay)
-    self.scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
-        self.optimizer, mode="min", factor=o.scheduler_factor, patience=o.scheduler_patience, min_lr=o.min_lr)
     self.scaler = torch.amp.GradScaler(self.device.type, enabled=use_scaler)
     seed_everything(cfg.seed + self.info.rank)  # each rank its own random stream (dropout)
 
@@ -337,6 +336,21 @@ def _build_loaders(self:Trainer):
         + (f", {self.threads} CPU thread(s)" if self.threads else "")
     )
 
+# %% ../nbs/12_training.ipynb #99cb227e
+@patch
+def _build_schedule(self:Trainer):
+    "The learning-rate schedule: stepped after each epoch on a plateau, or a cosine stepped after every batch"
+    o, t = self.cfg.optimization, self.cfg.training
+    self.cosine = o.scheduler == "cosine"
+    if not self.cosine:
+        self.scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
+            self.optimizer, mode="min", factor=o.scheduler_factor, patience=o.scheduler_patience, min_lr=o.min_lr)
+        return
+    # the steps of this config's epochs: a run resumed with more epochs stretches the rest of the curve
+    steps, floor = t.epochs * len(self.train_loader), min(o.min_lr / t.learning_rate, 1.0)
+    self.scheduler = torch.optim.lr_scheduler.LambdaLR(
+        self.optimizer, lambda step: floor + (1 - floor) * (1 + math.cos(math.pi * min(step / steps, 1))) / 2)
+
 # %% ../nbs/12_training.ipynb #b7c1a0c6
 @patch
 def _forward(self:Trainer, model, batch, dtype):
@@ -384,6 +398,7 @@ def train_epoch(self:Trainer, epoch:int) -> list:
         logits, losses = self._forward(self.model, batch, self.amp_dtype)
         loss = losses.mean()
         self._step(loss, epoch, i, batch)
+        if self.cosine: self.scheduler.step()
         rows += _clip_rows(batch, logits, losses)
         bar.set_postfix(loss=f"{loss.item():.4f}", refresh=False)
     return all_gather_list(rows, self.info)
@@ -419,7 +434,7 @@ def run_epoch(self:Trainer, epoch:int) -> dict:
     else:
         val_m = dict.fromkeys(METRICS, math.nan)
         thresholds = dict(mode="fixed", value=threshold, fixed=threshold, eer=math.nan, max_f1=math.nan)
-    self.scheduler.step(val_m["loss"] if val_rows else train_m["loss"])
+    if not self.cosine: self.scheduler.step(val_m["loss"] if val_rows else train_m["loss"])
     improved = self.stopper.step(selection_score(self.selection, val_m, epoch), epoch)
     row = {"epoch": epoch, **{f"train_{k}": train_m[k] for k in METRICS}, **{f"val_{k}": val_m[k] for k in METRICS},
            "lr": lr, "epoch_time": time.perf_counter() - start}

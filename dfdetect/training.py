@@ -478,6 +478,11 @@ def resume(self:Trainer) -> int:
         )
     ckpt = load_checkpoint(path)
     load_model_state(self.model, ckpt, self.cfg, str(path))
+    saved = ckpt["config"].get("optimization", {}).get("scheduler", "plateau")  # checkpoints before the key: plateau
+    if saved != self.cfg.optimization.scheduler:
+        raise CheckpointError(f"{path} was trained with optimization.scheduler: {saved}, this config sets "
+                              f"{self.cfg.optimization.scheduler}: resume with --set optimization.scheduler={saved}, "
+                              "or start afresh with --overwrite")
     self.optimizer.load_state_dict(ckpt["optimizer"])
     self.scheduler.load_state_dict(ckpt["scheduler"])
     self.scaler.load_state_dict(ckpt["scaler"])

@@ -39,6 +39,7 @@ BASELINES = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml for the fram
     "frame baseline": [],
     "frame baseline, dfdetect's train split": [],
     "frame baseline, loose crops": ["data.center_crop=1.0"],
+    "frame baseline, 224 px": ["data.hq_size=224", "data.lq_size=112"],
 }
 DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect": [],

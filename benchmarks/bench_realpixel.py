@@ -15,7 +15,8 @@ pairs in which the fake scores higher.
 
     python benchmarks/bench_realpixel.py --root /tmp/rp [--models ...] [--recipes ...] [--seeds 0 1]
 
-Results are appended to `--root/results.csv` (a run found there is not repeated) and the table is printed as Markdown.
+Results are appended to `--root/results.csv` (a run found there with the same settings is not repeated: its `settings`
+column is a digest of the config and the model's overrides) and the table is printed as Markdown.
 """
 import argparse, math, platform, re, time
 from pathlib import Path
@@ -29,17 +30,18 @@ from dfdetect.model import efficientnet_backbone, load_imagenet_weights
 from dfdetect.weights import find_weights
 from dfdetect.scoring import report_test
 from dfdetect.split import records_for_split
-from realfaces import TRAIN_PEOPLE, real_pixel_set
+from realfaces import TRAIN_PEOPLE, real_pixel_set, settings_digest
 from dfdetect.training import EpochSampler, train
 
 REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO/"configs/pseudo_fakes_cpu.yaml"
 RECIPES = {"supervised": ["data.pseudo_fakes=none"], "bi": ["data.pseudo_fakes=bi"], "sbi": ["data.pseudo_fakes=sbi"],
            "mix": ["data.pseudo_fakes=mix"]}
 BASELINES = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml for the frame baseline's data
     "frame baseline": [],
     "frame baseline, dfdetect's train split": [],
     "frame baseline, loose crops": ["data.center_crop=1.0"],
-    "frame baseline, 224 px": ["data.hq_size=224", "data.lq_size=112"],
+    "frame baseline, 160 px": ["data.hq_size=160", "data.lq_size=80"],
 }
 DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect": [],
@@ -51,7 +53,7 @@ DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect, cosine schedule": ["optimization.scheduler=cosine"],
     "dfdetect, linear head": ["model.classifier_hidden=[]", "model.dropout=[]"],
     "dfdetect, loose crops": ["data.center_crop=1.0"],
-    "dfdetect, 224 px": ["data.hq_size=224", "data.lq_size=112"],
+    "dfdetect, 160 px": ["data.hq_size=160", "data.lq_size=80"],
 }
 MODELS = {**BASELINES, **DFDETECT}
 CLIPS_PER_TEST_VIDEO = 8
@@ -73,7 +75,7 @@ def config(faces: Path, out: Path, recipe: str, seed: int, overrides=(), people:
             f"seed={seed}", f"paths.best_model={out/'best.pth'}", f"paths.last_model={out/'last.pth'}",
             f"paths.training_log={out/'log.csv'}", f"paths.split_file={out/'split.csv'}", f"paths.results_dir={out/'results'}",
             f"evaluation.clips_per_video={CLIPS_PER_TEST_VIDEO}"]
-    return load_config(REPO/"configs/pseudo_fakes_cpu.yaml", keys + RECIPES[recipe] + list(overrides))
+    return load_config(CONFIG, keys + RECIPES[recipe] + list(overrides))
 
 def frames_seen(cfg) -> int:
     "Training frames of a dfdetect run with `cfg`: its budget"
@@ -162,20 +164,23 @@ def main():
     root = Path(args.root)
     faces = real_pixel_set(root)
     store = root/"results.csv"
-    results = pd.read_csv(store) if store.is_file() else pd.DataFrame(columns=["recipe", "model", "seed", "people"])
+    results = pd.read_csv(store) if store.is_file() else pd.DataFrame(columns=["recipe", "model", "seed", "people", "settings"])
+    digests = {model: settings_digest(CONFIG, overrides) for model, overrides in MODELS.items()}
     people = None if args.people == len(TRAIN_PEOPLE) else args.people
     for seed in args.seeds:
         for recipe in args.recipes:
             for model in args.models:
                 done = (results.recipe == recipe) & (results.model == model) & (results.seed == seed)
+                done &= results.settings == digests[model]
                 if (done & (results.people == args.people)).any(): continue
                 row = one_run(faces, root, model, recipe, seed, people)
-                results = pd.concat([results, pd.DataFrame([dict(recipe=recipe, model=model, seed=seed, people=args.people, **row)])],
-                                    ignore_index=True)
+                row = dict(recipe=recipe, model=model, seed=seed, people=args.people, settings=digests[model], **row)
+                results = pd.concat([results, pd.DataFrame([row])], ignore_index=True)
                 results.to_csv(store, index=False)
                 print(f"{recipe}, {model}, seed {seed}, {args.people} people: video AUC {row['auc']:.3f} ({row['minutes']:.1f} min)", flush=True)
     print(f"\nMachine: {platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}\n")
-    chosen = results[results.recipe.isin(args.recipes) & results.model.isin(args.models) & (results.people == args.people)]
+    chosen = results[results.recipe.isin(args.recipes) & results.model.isin(args.models) & (results.people == args.people)
+                     & (results.settings == results.model.map(digests))]
     print(table(chosen.sort_values(["recipe", "model"], key=lambda c: c.map({**{r: i for i, r in enumerate(RECIPES)}, **{m: i for i, m in enumerate(MODELS)}}))))
 
 if __name__ == "__main__": main()

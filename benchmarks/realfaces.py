@@ -198,13 +198,16 @@ def cache_lock(name: str):
         try: yield
         finally: fcntl.flock(lock, fcntl.LOCK_UN)
 
+def settings_digest(config, overrides=()) -> str:
+    "A short digest of `config` with `overrides`, paths aside: runs of the same settings share it"
+    settings = {k: v for k, v in load_config(config, list(overrides)).to_dict().items() if k != "paths"}
+    return hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
+
 def learned_config(config, # the recipe: a YAML file such as `configs/pseudo_fakes_cpu.yaml`
                    overrides=(), # more `key=value` overrides
                   ) -> Config:
     "`config` with `overrides` on the real-pixel set's labelled swaps, writing to a `test_cache()` folder named by its settings"
-    settings = {k: v for k, v in load_config(config, list(overrides)).to_dict().items() if k != "paths"}
-    digest = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
-    root = test_cache()/f"learned-{Path(config).stem}-{digest}"
+    root = test_cache()/f"learned-{Path(config).stem}-{settings_digest(config, overrides)}"
     faces = root/"faces"
     return load_config(config, [*overrides, f"data.real_path={faces/'real'}", f"data.fake_path={faces/'fake'}",
                                 f"data.training_pairs={faces/'pairs_supervised.csv'}", "data.pseudo_fakes=none",

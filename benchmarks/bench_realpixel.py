@@ -54,6 +54,7 @@ DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect, linear head": ["model.classifier_hidden=[]", "model.dropout=[]"],
     "dfdetect, loose crops": ["data.center_crop=1.0"],
     "dfdetect, 160 px": ["data.hq_size=160", "data.lq_size=80"],
+    "dfdetect, grey_share 0.3": ["data.grey_share=0.3"],
 }
 MODELS = {**BASELINES, **DFDETECT}
 CLIPS_PER_TEST_VIDEO = 8

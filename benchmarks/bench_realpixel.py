@@ -165,7 +165,8 @@ def main():
     root = Path(args.root)
     faces = real_pixel_set(root)
     store = root/"results.csv"
-    results = pd.read_csv(store) if store.is_file() else pd.DataFrame(columns=["recipe", "model", "seed", "people", "settings"])
+    results = pd.read_csv(store) if store.is_file() else pd.DataFrame(columns=["recipe", "model", "seed", "people"])
+    results = results.assign(settings=results.get("settings"))  # a results.csv from before the digests: measured again
     digests = {model: settings_digest(CONFIG, overrides) for model, overrides in MODELS.items()}
     people = None if args.people == len(TRAIN_PEOPLE) else args.people
     for seed in args.seeds:

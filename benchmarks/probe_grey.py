@@ -13,8 +13,9 @@ import pandas as pd, torch
 import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 from dfdetect.checkpoints import load_model
-from dfdetect.data import ClipDataset, collate_clips, prepare_batch
+from dfdetect.data import ClipDataset, collate_clips
 from dfdetect.scan import scan_dataset
+from dfdetect.scoring import TorchScorer
 
 CLIPS = 4
 
@@ -34,15 +35,14 @@ VARIANTS = {"original": lambda x: x, "grey": grey, "soft": soft}
 def run_scores(run: Path) -> pd.DataFrame:
     "One row per test video and variant of the run in folder `run` (its `best.pth`): the mean of its clips' probabilities"
     model, cfg, _ = load_model(run/"best.pth", "cpu")
+    scorer = TorchScorer(model, cfg)
     records = [r for r in scan_dataset(cfg).records if r.split == "test"]
     clips, rows = ClipDataset(records, cfg.data, train=False, clips_per_video=CLIPS), []
-    with torch.no_grad():
-        for k, rec in enumerate(records):
-            batch = collate_clips([clips[k * CLIPS + c] for c in range(CLIPS)])
-            for name, change in VARIANTS.items():
-                hq, lq = prepare_batch(dict(hq=change(batch["hq"]), lq=change(batch["lq"])), "cpu")
-                rows.append(dict(run=run.name, video=rec.video, label=rec.label, variant=name,
-                                 score=torch.sigmoid(model(hq, lq)).mean().item()))
+    for k, rec in enumerate(records):
+        batch = collate_clips([clips[k * CLIPS + c] for c in range(CLIPS)])
+        for name, change in VARIANTS.items():
+            score = scorer.probabilities(change(batch["hq"]), change(batch["lq"])).mean().item()
+            rows.append(dict(run=run.name, video=rec.video, label=rec.label, variant=name, score=score))
     return pd.DataFrame(rows)
 
 def main():

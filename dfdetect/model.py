@@ -25,11 +25,11 @@ from .weights import LITE_FILES, NO_PRETRAINING, WeightsError, find_weights, lit
 
 
 # %% auto #0
-__all__ = ['TINY', 'LITE', 'LITE_BLOCKS', 'FUSIONS', 'PARTS', 'efficientnet_backbone', 'n_params', 'load_imagenet_weights',
-           'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer', 'ConvLSTM', 'frame_differences', 'TemporalStream',
-           'FrameAverage', 'AttentionFusion', 'ConcatFusion', 'GatedFusion', 'MultiheadFusion', 'classifier',
-           'DualStreamDetector', 'build_model', 'inference_model', 'model_summary', 'format_summary',
-           'dfdetect_summary']
+__all__ = ['TINY', 'LITE', 'LITE_BLOCKS', 'FUSIONS', 'WINOGRAD_G', 'PARTS', 'efficientnet_backbone', 'n_params',
+           'load_imagenet_weights', 'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer', 'ConvLSTM',
+           'frame_differences', 'TemporalStream', 'FrameAverage', 'AttentionFusion', 'ConcatFusion', 'GatedFusion',
+           'MultiheadFusion', 'classifier', 'DualStreamDetector', 'build_model', 'WinogradConv3x3', 'inference_model',
+           'model_summary', 'format_summary', 'dfdetect_summary']
 
 # %% ../nbs/07_model.ipynb #afe15492
 TINY = dict(width_coefficient=0.1, depth_coefficient=0.1)  # `efficientnet-tiny`: B0 at a tenth of its width and depth
@@ -381,6 +381,41 @@ def build_model(model_cfg: ModelConfig,  # the `model` section of a `Config`
     "The detector described by `model_cfg`; raises `WeightsError` at once if pretrained weights cannot be had"
     return DualStreamDetector(model_cfg)
 
+# %% ../nbs/07_model.ipynb #860d9df2
+WINOGRAD_G = ((1, 0, 0), (.5, .5, .5), (.5, -.5, .5), (0, 0, 1))  # F(2x2, 3x3)'s filter transform
+
+def _input_transform(x, dim: int, tiles: int) -> list:
+    "Winograd's input transform along `dim` of a padded map: 4 sums over each 4-pixel tile (the tiles overlap by 2)"
+    step = (slice(None),) * dim + (slice(None, None, 2),)
+    d0, d1, d2, d3 = (x.narrow(dim, i, 2 * tiles - 1)[step] for i in range(4))
+    return [d0 - d2, d1 + d2, d2 - d1, d1 - d3]
+
+def _output_transform(m, dim: int):
+    "Winograd's output transform along `dim`: the 4 products of a tile -> its 2 output pixels"
+    m0, m1, m2, m3 = m.unbind(dim)
+    return torch.stack([m0 + m1 + m2, m1 - m2 - m3], dim)
+
+class WinogradConv3x3(nn.Module):
+    ("`conv`, a 3x3 convolution of stride 1 and padding 1, by Winograd's F(2x2, 3x3): 16 multiplications per 2x2 "
+     "output pixels and channel pair instead of 36, as one batched matrix product (for scoring only)")
+    def __init__(self, conv: nn.Conv2d):
+        super().__init__()
+        w = conv.weight.detach()
+        G = torch.tensor(WINOGRAD_G, dtype=w.dtype, device=w.device)
+        # G w G^T of every filter, as one matrix product: (16, 9) @ (9, in * out)
+        u = torch.kron(G, G) @ w.permute(2, 3, 1, 0).reshape(9, -1)
+        self.register_buffer("u", u.view(16, conv.in_channels, conv.out_channels))  # the transformed filters
+        self.register_buffer("bias", conv.bias.detach() if conv.bias is not None else w.new_zeros(conv.out_channels))
+
+    def forward(self, x):
+        n, c, h, w = x.shape
+        th, tw = -(-h // 2), -(-w // 2)  # tiles of 2x2 output pixels
+        padded = F.pad(x.permute(0, 2, 3, 1), (0, 0, 1, 2 * tw + 1 - w, 1, 2 * th + 1 - h))  # (n, 2th+2, 2tw+2, c)
+        v = torch.stack([col for row in _input_transform(padded, 1, th) for col in _input_transform(row, 2, tw)])
+        m = torch.bmm(v.view(16, n * th * tw, c), self.u).view(4, 4, n, th, tw, -1)
+        y = _output_transform(_output_transform(m, 0), 1)  # (2, 2, n, th, tw, out)
+        return y.permute(2, 5, 3, 0, 4, 1).reshape(n, -1, 2 * th, 2 * tw)[:, :, :h, :w] + self.bias.view(1, -1, 1, 1)
+
 # %% ../nbs/07_model.ipynb #e7ec95c0
 def _folded(conv: nn.Conv2d, norm: nn.BatchNorm2d) -> nn.Conv2d:
     ("`conv` followed by eval-mode `norm`, as one convolution; a stride-1 \"same\" convolution "
@@ -409,12 +444,14 @@ def inference_model(model: DualStreamDetector, # a detector
                     inplace: bool = False, # change `model` itself instead of a copy (no memory for a second model)
                    ) -> DualStreamDetector:
     ("`model` (a copy of it, unless `inplace`) for scoring only, in eval mode without gradients: "
-     "BatchNorm folded, one-op Swish, channels-last backbones")
+     "BatchNorm folded, one-op Swish, channels-last backbones, Winograd for the ConvLSTM's 3x3 input convolutions")
     fast = (model if inplace else copy.deepcopy(model)).eval().requires_grad_(False)
     for stream in (fast.hq_stream, fast.lq_stream):
         _fold_backbone(stream.net)
         stream.channels_last = True
         stream.net.to(memory_format=torch.channels_last)
+    for layer in [m for m in fast.modules() if isinstance(m, ConvLSTMLayer)]:
+        if layer.input_conv.kernel_size == (3, 3): layer.input_conv = WinogradConv3x3(layer.input_conv)
     return fast
 
 # %% ../nbs/07_model.ipynb #30f3801b

@@ -400,6 +400,9 @@ class WinogradConv3x3(nn.Module):
      "output pixels and channel pair instead of 36, as one batched matrix product (for scoring only)")
     def __init__(self, conv: nn.Conv2d):
         super().__init__()
+        shape = conv.kernel_size, conv.stride, conv.padding, conv.dilation, conv.groups
+        if shape != ((3, 3), (1, 1), (1, 1), (1, 1), 1):
+            raise ValueError(f"{conv} is not a 3x3, stride-1, padding-1 convolution")
         w = conv.weight.detach()
         G = torch.tensor(WINOGRAD_G, dtype=w.dtype, device=w.device)
         # G w G^T of every filter, as one matrix product: (16, 9) @ (9, in * out)

@@ -405,9 +405,11 @@ class WinogradConv3x3(nn.Module):
             raise ValueError(f"{conv} is not a 3x3, stride-1, padding-1 convolution")
         w = conv.weight.detach()
         G = torch.tensor(WINOGRAD_G, dtype=w.dtype, device=w.device)
-        # G w G^T of every filter, as one matrix product: (16, 9) @ (9, in * out)
-        u = torch.kron(G, G) @ w.permute(2, 3, 1, 0).reshape(9, -1)
-        self.register_buffer("u", u.view(16, conv.in_channels, conv.out_channels))  # the transformed filters
+        GG = torch.kron(G, G)  # G w G^T of a flattened 3x3 filter w: GG @ w, (16, 9) @ (9,)
+        u = w.new_empty(16, conv.in_channels, conv.out_channels)  # the transformed filters
+        for i in range(0, conv.in_channels, 256):  # 256 input channels at a time: fast, and a small copy
+            u[:, i:i + 256] = (GG @ w[:, i:i + 256].permute(2, 3, 1, 0).reshape(9, -1)).view(16, -1, len(w))
+        self.register_buffer("u", u)
         self.register_buffer("bias", conv.bias.detach() if conv.bias is not None else w.new_zeros(conv.out_channels))
 
     def forward(self, x):

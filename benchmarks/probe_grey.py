@@ -12,10 +12,9 @@ from pathlib import Path
 import pandas as pd, torch
 import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
-from dfdetect.checkpoints import load_model
 from dfdetect.data import ClipDataset, collate_clips
 from dfdetect.scan import scan_dataset
-from dfdetect.scoring import TorchScorer
+from dfdetect.scoring import load_member
 
 CLIPS = 4
 
@@ -34,8 +33,8 @@ VARIANTS = {"original": lambda x: x, "grey": grey, "soft": soft}
 
 def run_scores(run: Path) -> pd.DataFrame:
     "One row per test video and variant of the run in folder `run` (its `best.pth`): the mean of its clips' probabilities"
-    model, cfg, _ = load_model(run/"best.pth", "cpu")
-    scorer = TorchScorer(model, cfg)
+    member = load_member(run/"best.pth")
+    scorer, cfg = member.scorer, member.cfg
     records = [r for r in scan_dataset(cfg).records if r.split == "test"]
     clips, rows = ClipDataset(records, cfg.data, train=False, clips_per_video=CLIPS), []
     for k, rec in enumerate(records):

@@ -12,9 +12,9 @@ import yaml
 from .core import UserError
 
 # %% auto #0
-__all__ = ['BACKBONES', 'DEMO_OVERRIDES', 'DataConfig', 'TrainingConfig', 'OptimizationConfig', 'ModelConfig', 'EvaluationConfig',
-           'FacesConfig', 'BlendingConfig', 'PathsConfig', 'SyntheticConfig', 'Config', 'ConfigError',
-           'config_from_dict', 'apply_overrides', 'load_config', 'save_config', 'demo_config']
+__all__ = ['BACKBONES', 'RENAMED_CONFIGS', 'DEMO_OVERRIDES', 'DataConfig', 'TrainingConfig', 'OptimizationConfig', 'ModelConfig',
+           'EvaluationConfig', 'FacesConfig', 'BlendingConfig', 'PathsConfig', 'SyntheticConfig', 'Config',
+           'ConfigError', 'config_from_dict', 'apply_overrides', 'load_config', 'save_config', 'demo_config']
 
 # %% ../nbs/01_config.ipynb #a94bd50f
 BACKBONES = (
@@ -381,10 +381,18 @@ def apply_overrides(d: dict, overrides=()) -> dict:
     return d
 
 # %% ../nbs/01_config.ipynb #66445a28
+RENAMED_CONFIGS = {"sbi.yaml": "pseudo_fakes.yaml", "sbi_cpu.yaml": "pseudo_fakes_cpu.yaml"}  # old name -> new name
+
+def _missing_config_hint(path: Path) -> str:
+    "What to use instead of the config file `path`, which does not exist"
+    if path.name in RENAMED_CONFIGS: return f"it was renamed {path.with_name(RENAMED_CONFIGS[path.name])}"
+    configs = sorted(p.name for p in path.parent.glob("*.yaml")) if path.parent.is_dir() else []
+    if configs: return f"the configs in {path.parent}: {', '.join(configs)}"
+    return "start from configs/defaults.yaml or configs/demo.yaml"
+
 def _read_yaml(path: Path) -> dict:
     if not path.is_file():
-        raise ConfigError(f"{path}: config file not found (working directory: {Path.cwd()}); "
-                          "start from configs/defaults.yaml or configs/demo.yaml")
+        raise ConfigError(f"{path}: config file not found (working directory: {Path.cwd()}); {_missing_config_hint(path)}")
     try: return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e: raise ConfigError(f"{path}: not valid YAML: {e}") from None
 

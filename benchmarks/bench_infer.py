@@ -29,6 +29,12 @@ from dfdetect.scoring import OnnxScorer, load_members, score_ensemble, select_vi
 HERE = Path(__file__).resolve().parent
 
 
+def console_script(name: str) -> str:
+    "The installed console script `name` of this interpreter (not a version manager's shim, which adds its own start-up)"
+    beside = Path(sys.executable).parent/name
+    return str(beside) if beside.is_file() else name
+
+
 def cpu_description() -> str:
     info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     name = next((l.split(":", 1)[1].strip() for l in info.splitlines() if l.startswith("model name")), platform.processor())
@@ -66,7 +72,7 @@ INFER_COMMAND = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
 
 def whole_command(ck, folder, repeats, before=None) -> dict:
     sides = {"reference": [sys.executable, HERE/"reference_infer.py", ck, folder],
-             "dfdetect_infer (defaults)": ["dfdetect_infer", "--checkpoint", ck, "--video-dir", folder, "--device", "cpu", "--quiet"]}
+             "dfdetect_infer (defaults)": [console_script("dfdetect_infer"), "--checkpoint", ck, "--video-dir", folder, "--device", "cpu", "--quiet"]}
     sides["dfdetect_infer, evaluation.precision=fp32"] = sides["dfdetect_infer (defaults)"] + ["--set", "evaluation.precision=fp32"]
     if before:
         sides["dfdetect_infer before (defaults)"] = ([sys.executable, "-c", INFER_COMMAND, str(Path(before).resolve())]

@@ -19,7 +19,7 @@ from dfdetect.checkpoints import save_checkpoint
 from dfdetect.config import Config
 from dfdetect.model import build_model
 from dfdetect.testing import face_video
-from bench_infer import cpu_description, ratios
+from bench_infer import console_script, cpu_description, ratios
 
 HERE = Path(__file__).resolve().parent
 
@@ -49,7 +49,7 @@ def main():
         cfg.model.pretrained = False
         ck = save_checkpoint(dict(model=build_model(cfg.model).state_dict(), config=cfg.to_dict(), epoch=0, threshold={}), tmp/"seed.pth")
         for i in range(args.videos): face_video(tmp/"videos"/f"video{i}.mp4", n_frames=args.frames, size=(w, h), motion=0.3 + 0.3 * i)
-        infer = ["dfdetect_infer", "--checkpoint", ck, "--videos", tmp/"videos", "--device", "cpu", "--quiet", "--no-plots", "--out", tmp/"out"]
+        infer = [console_script("dfdetect_infer"), "--checkpoint", ck, "--videos", tmp/"videos", "--device", "cpu", "--quiet", "--no-plots", "--out", tmp/"out"]
         sides = {"reference": [sys.executable, HERE/"reference_videos.py", ck, tmp/"videos"], "dfdetect_infer --videos (defaults)": infer,
                  "dfdetect_infer --videos, evaluation.precision=fp32": infer + ["--set", "evaluation.precision=fp32"]}
         for cmd in sides.values(): timed(cmd)  # warm-up: files in the page cache

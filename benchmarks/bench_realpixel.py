@@ -43,6 +43,7 @@ BASELINES = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml for the fram
     "frame baseline, loose crops": ["data.center_crop=1.0"],
     "frame baseline, 160 px": ["data.hq_size=160", "data.lq_size=80"],
     "frame baseline, half the steps": ["training.epochs=5"],
+    "frame baseline, 300 steps": ["training.epochs=15"],
 }
 DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect": [],
@@ -57,6 +58,7 @@ DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect, 160 px": ["data.hq_size=160", "data.lq_size=80"],
     "dfdetect, grey_share 0.3": ["data.grey_share=0.3"],
     "dfdetect, half the steps": ["training.epochs=5"],
+    "dfdetect, 300 steps": ["training.epochs=15"],
 }
 MODELS = {**BASELINES, **DFDETECT}
 CLIPS_PER_TEST_VIDEO = 8

@@ -42,8 +42,8 @@ BASELINES = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml for the fram
     "frame baseline, dfdetect's train split": [],
     "frame baseline, loose crops": ["data.center_crop=1.0"],
     "frame baseline, 160 px": ["data.hq_size=160", "data.lq_size=80"],
-    "frame baseline, half the steps": ["training.epochs=5"],
-    "frame baseline, 300 steps": ["training.epochs=15"],
+    "frame baseline, 100 steps": ["training.epochs=5"],
+    "frame baseline, 200 steps": ["training.epochs=10"],
 }
 DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect": [],
@@ -57,8 +57,8 @@ DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect, loose crops": ["data.center_crop=1.0"],
     "dfdetect, 160 px": ["data.hq_size=160", "data.lq_size=80"],
     "dfdetect, grey_share 0.3": ["data.grey_share=0.3"],
-    "dfdetect, half the steps": ["training.epochs=5"],
-    "dfdetect, 300 steps": ["training.epochs=15"],
+    "dfdetect, 100 steps": ["training.epochs=5"],
+    "dfdetect, 200 steps": ["training.epochs=10"],
 }
 MODELS = {**BASELINES, **DFDETECT}
 CLIPS_PER_TEST_VIDEO = 8

@@ -59,6 +59,8 @@ DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect, grey_share 0.3": ["data.grey_share=0.3"],
     "dfdetect, 100 steps": ["training.epochs=5"],
     "dfdetect, 200 steps": ["training.epochs=10"],
+    "dfdetect, both streams, no stream dropout": ["model.stream_dropout=0", "model.eval_streams=both"],
+    "dfdetect, stream dropout 0.5, both streams scoring": ["model.eval_streams=both"],
 }
 MODELS = {**BASELINES, **DFDETECT}
 CLIPS_PER_TEST_VIDEO = 8

@@ -123,6 +123,12 @@ class ModelConfig:
     classifier_hidden: list[int] = field(default_factory=lambda: [256, 128], metadata=_range(1))
     # dropout after each hidden layer
     dropout: list[float] = field(default_factory=lambda: [0.5, 0.3], metadata=_range(0, 1, hi_open=True))
+    # training only: the share of clips that keep one stream alone (HQ or LQ alike), so that neither stream leans on
+    # the other (0: the seed's model)
+    stream_dropout: float = field(default=0.0, metadata=_range(0, 1))
+    # the streams that score clips outside training (validation, tests, scoring): both, or hq: the HQ stream alone
+    # (the LQ backbone skipped; meant for models trained with stream_dropout)
+    eval_streams: Literal["both", "hq"] = "both"
     pretrained: bool = True  # start the backbones from ImageNet weights
     weights_dir: Optional[str] = None  # folder searched for pretrained weight files before the torch hub cache
     freeze_backbone: bool = False  # train only the temporal, fusion and classifier parts

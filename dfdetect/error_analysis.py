@@ -59,7 +59,8 @@ def grad_cam(model: torch.nn.Module, # the detector
     with torch.enable_grad():
         out = model(hq, lq, return_details=True)
         features = (out["hq_features"], out["lq_features"])
-        grads = torch.autograd.grad(out["logits"].sum(), features)
+        # with `model.eval_streams: hq` LQ's maps do not score: zero gradients, a flat map
+        grads = torch.autograd.grad(out["logits"].sum(), features, allow_unused=True, materialize_grads=True)
     hq_cam, lq_cam = (_cam(f.detach(), g, x.shape[-2:]) for f, g, x in zip(features, grads, (hq, lq)))
     return dict(
         prob=torch.sigmoid(out["logits"].detach().float()),

@@ -28,8 +28,8 @@ from .weights import LITE_FILES, NO_PRETRAINING, WeightsError, find_weights, lit
 __all__ = ['TINY', 'LITE', 'LITE_BLOCKS', 'FUSIONS', 'WINOGRAD_G', 'PARTS', 'efficientnet_backbone', 'n_params',
            'load_imagenet_weights', 'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer', 'ConvLSTM',
            'frame_differences', 'TemporalStream', 'FrameAverage', 'AttentionFusion', 'ConcatFusion', 'GatedFusion',
-           'MultiheadFusion', 'classifier', 'DualStreamDetector', 'build_model', 'WinogradConv3x3', 'inference_model',
-           'model_summary', 'format_summary', 'dfdetect_summary']
+           'MultiheadFusion', 'classifier', 'drop_streams', 'DualStreamDetector', 'build_model', 'WinogradConv3x3',
+           'inference_model', 'model_summary', 'format_summary', 'dfdetect_summary']
 
 # %% ../nbs/07_model.ipynb #afe15492
 TINY = dict(width_coefficient=0.1, depth_coefficient=0.1)  # `efficientnet-tiny`: B0 at a tenth of its width and depth
@@ -338,6 +338,15 @@ def _check_clips(hq, lq):
         raise ValueError(f"hq and lq hold different clips: (B, T) = {tuple(hq.shape[:2])} and {tuple(lq.shape[:2])}")
 
 # %% ../nbs/07_model.ipynb #9023cda7
+def drop_streams(e_hq, e_lq,  # the two streams' clip embeddings (B, D)
+                 p: float,  # the share of clips that keep one stream alone (`model.stream_dropout`)
+                ) -> tuple:
+    ("Stream dropout: each clip keeps one stream alone with probability `p`, HQ or LQ alike; the other stream's "
+     "embedding is replaced by the kept one's, so that the fusion sees one stream only")
+    dropped = torch.rand(len(e_hq), 1, device=e_hq.device) < p
+    keep_hq = torch.rand(len(e_hq), 1, device=e_hq.device) < 0.5
+    return torch.where(dropped & ~keep_hq, e_lq, e_hq), torch.where(dropped & keep_hq, e_hq, e_lq)
+
 class DualStreamDetector(nn.Module):
     "The dual-stream (HQ/LQ) EfficientNet + ConvLSTM deepfake detector; `build_model` makes it from a `ModelConfig`"
     def __init__(self, cfg: ModelConfig):
@@ -355,16 +364,26 @@ class DualStreamDetector(nn.Module):
         self.hq_temporal, self.lq_temporal = temporal(self.hq_stream.channels), temporal(self.lq_stream.channels)
         self.fusion = FUSIONS[cfg.fusion](cfg.fusion_dim)
         self.classifier = classifier(cfg.fusion_dim, cfg.classifier_hidden, cfg.dropout)
+        self.stream_dropout, self.eval_streams = cfg.stream_dropout, cfg.eval_streams
 
     def forward(self, hq,  # normalised HQ clips (B, T, 3, Hq, Hq)
                 lq,  # normalised LQ clips (B, T, 3, Hl, Hl) of the same frames
                 return_details=False,  # return a dict with the stream weights and the backbone feature maps too
                ):
         _check_clips(hq, lq)
-        hq_maps, lq_maps = self.hq_stream(hq), self.lq_stream(lq)
+        hq_alone = self.eval_streams == "hq" and not self.training
+        # HQ alone: LQ's maps only for the details (a viewer shows them), outside the scores
+        hq_maps, lq_maps = self.hq_stream(hq), (self.lq_stream(lq) if return_details or not hq_alone else None)
         if return_details and torch.is_grad_enabled():  # frozen backbones give maps outside the graph: bring them in
             hq_maps, lq_maps = (m if m.requires_grad else m.requires_grad_() for m in (hq_maps, lq_maps))
-        fused, weights = self.fusion(self.hq_temporal(hq_maps), self.lq_temporal(lq_maps))
+        e_hq = self.hq_temporal(hq_maps)
+        if hq_alone:
+            fused = self.fusion(e_hq, e_hq)[0]
+            weights = torch.cat([torch.ones_like(fused[:, :1]), torch.zeros_like(fused[:, :1])], 1)  # HQ decides alone
+        else:
+            e_lq = self.lq_temporal(lq_maps)
+            if self.training and self.stream_dropout: e_hq, e_lq = drop_streams(e_hq, e_lq, self.stream_dropout)
+            fused, weights = self.fusion(e_hq, e_lq)
         logits = self._classify(fused)
         if not return_details: return logits
         return dict(logits=logits, stream_weights=weights, hq_features=hq_maps, lq_features=lq_maps)

@@ -62,12 +62,12 @@ class OnnxScorer:
         self.checkpoint = dict(
             threshold=json.loads(meta["dfdetect_threshold"]), epoch=json.loads(meta["dfdetect_epoch"])
         )
+        self.inputs = {i.name for i in self.session.get_inputs()}  # a model that scores with HQ alone has no `lq`
 
     def probabilities(self, hq: torch.Tensor, lq: torch.Tensor) -> torch.Tensor:
         "Fake probabilities `(B,)` of uint8 clips `(B, T, 3, H, W)` as the data layer yields them"
-        return torch.from_numpy(
-            self.session.run(None, {"hq": hq.contiguous().numpy(), "lq": lq.contiguous().numpy()})[0]
-        )
+        clips = {name: x.contiguous().numpy() for name, x in (("hq", hq), ("lq", lq)) if name in self.inputs}
+        return torch.from_numpy(self.session.run(None, clips)[0])
 
 # %% ../nbs/11_scoring.ipynb #612c7719
 def score_clips(scorer, # a `TorchScorer` or `OnnxScorer`

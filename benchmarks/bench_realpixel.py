@@ -1,8 +1,9 @@
 """The real-pixel experiment: dfdetect's recipe beside a plain per-frame classifier, on real face swaps of unseen people.
 
 Builds `real_pixel_set` of `benchmarks/realfaces.py` (real videos of 16 people from photos and carphone, and face swaps among
-them; train and test people disjoint). Each recipe (the fakes it learns from: the train people's labelled swaps, or
-pseudo-fakes made from their real videos alone) is trained by every model, once per seed:
+them; train and test people disjoint). Each recipe (the fakes it learns from: the train people's labelled swaps,
+pseudo-fakes made from their real videos alone, or both) is trained by every model, once per seed. A recipe ending in
+", sides reversed" is its second fold: the 7 test people train and the 10 train people are the test.
 
 - `dfdetect`: `dfdetect_train`'s code with `configs/pseudo_fakes_cpu.yaml` (variants: the same with some keys changed);
 - `frame baseline`: a plain per-frame classifier, about 60 lines below: the same EfficientNet-Lite0 ImageNet weights,
@@ -36,7 +37,10 @@ from dfdetect.training import EpochSampler, train
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO/"configs/pseudo_fakes_cpu.yaml"
 RECIPES = {"supervised": ["data.pseudo_fakes=none"], "bi": ["data.pseudo_fakes=bi"], "sbi": ["data.pseudo_fakes=sbi"],
-           "mix": ["data.pseudo_fakes=mix"]}
+           "mix": ["data.pseudo_fakes=mix"],
+           "supervised+bi": ["data.pseudo_fakes=bi", "data.pseudo_fakes_with_fakes=true"]}  # labelled swaps and blends
+REVERSED = ", sides reversed"  # a recipe's second fold: the test people train, the train people are the test
+RECIPES.update({recipe + REVERSED: overrides for recipe, overrides in list(RECIPES.items())})
 BASELINES = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml for the frame baseline's data
     "frame baseline": [],
     "frame baseline, dfdetect's train split": [],
@@ -66,12 +70,16 @@ MODELS = {**BASELINES, **DFDETECT}
 CLIPS_PER_TEST_VIDEO = 8
 
 def pairs_file(faces: Path, out: Path, recipe: str, people: int = None) -> Path:
-    "The pairs CSV of a run: the test people's videos and those of the first `people` train people (None: all)"
-    pairs = faces/("pairs_supervised.csv" if recipe == "supervised" else "pairs_real_only.csv")
-    if people is None: return pairs
-    df = pd.read_csv(pairs, keep_default_na=False)
-    kept = set(list(TRAIN_PEOPLE)[:people])
-    df = df[(df.split == "test") | df.identity.map(lambda ids: set(re.split(r"[\s;,]+", ids.strip())) <= kept)]
+    """The pairs CSV of a run: the test people's videos and those of the first `people` train people (None: all); the
+    two sides changed places for a `REVERSED` recipe"""
+    pairs = faces/("pairs_supervised.csv" if recipe.startswith("supervised") else "pairs_real_only.csv")
+    if people is None and not recipe.endswith(REVERSED): return pairs
+    df = pd.read_csv(faces/"pairs_supervised.csv", keep_default_na=False)
+    if recipe.endswith(REVERSED): df["split"] = df.split.map({"": "test", "test": ""})
+    if not recipe.startswith("supervised"): df = df[(df.label == "real") | (df.split == "test")]  # no labelled fakes
+    if people is not None:
+        kept = set(list(TRAIN_PEOPLE)[:people])
+        df = df[(df.split == "test") | df.identity.map(lambda ids: set(re.split(r"[\s;,]+", ids.strip())) <= kept)]
     out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out/"pairs.csv", index=False)
     return out/"pairs.csv"
@@ -141,7 +149,8 @@ def pairs_ranked(scores: pd.DataFrame) -> float:
     return sum(s[fake] > s[real] for real, fake in twins if real in s) / len(twins)
 
 def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people: int = None) -> dict:
-    out = root/"runs"/(f"{model.replace(' ', '_').replace(',', '')}_{recipe}_seed{seed}" + (f"_people{people}" if people else ""))
+    name = f"{model}_{recipe}".replace(",", "").replace(" ", "_")
+    out = root/"runs"/(f"{name}_seed{seed}" + (f"_people{people}" if people else ""))
     start = time.time()
     budget = frames_seen(config(faces, out, recipe, seed, MODELS[model]))  # a baseline's training keys change it too
     scores = (run_frame_baseline(faces, out, recipe, seed, budget, MODELS[model], people, split="split" in model)
@@ -168,6 +177,8 @@ def main():
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     p.add_argument("--people", type=int, default=len(TRAIN_PEOPLE), help="train on the first N train people's videos")
     args = p.parse_args()
+    if args.people != len(TRAIN_PEOPLE) and any(r.endswith(REVERSED) for r in args.recipes):
+        p.error(f"--people counts the train people, who are the test people of a recipe ending in '{REVERSED}'")
     root = Path(args.root)
     faces = real_pixel_set(root)
     store = root/"results.csv"

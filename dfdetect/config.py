@@ -55,6 +55,8 @@ class DataConfig:
     pseudo_fakes: Literal["none", "sbi", "bi", "mix"] = "none"
     # pseudo-fake clips per epoch, per real video of the split
     pseudo_fake_share: float = field(default=1.0, metadata=_range(0, 8, True))
+    # pseudo-fakes also beside labelled fakes; false: only for a split without fakes (labelled swaps alone scored higher)
+    pseudo_fakes_with_fakes: bool = False
     # share of each side of a crop kept around its centre (0.7: the face of dfdetect_extract's crops, little background)
     center_crop: float = field(default=1.0, metadata=_range(0, 1, True))
     # share of training clips shown in grey (robustness to black-and-white video)

@@ -170,10 +170,11 @@ def collate_clips(items: list) -> dict:
     return {**batch, "hq": batch["hq"].permute(0, 1, 4, 2, 3), "lq": batch["lq"].permute(0, 1, 4, 2, 3)}
 
 def n_pseudo_fakes(records, cfg: Config) -> int:
-    ("The number of pseudo-fake videos that `cfg` adds to `records`: `data.pseudo_fake_share` "
-     "per real video (at least one)")
-    n_real = sum(r.label == 0 for r in records)
-    return max(1, round(cfg.data.pseudo_fake_share * n_real)) if cfg.data.pseudo_fakes != "none" and n_real else 0
+    ("The number of pseudo-fake videos that `cfg` adds to `records`: `data.pseudo_fake_share` per real video (at "
+     "least one); none beside labelled fakes unless `data.pseudo_fakes_with_fakes`")
+    d, labels = cfg.data, [r.label for r in records]
+    if d.pseudo_fakes == "none" or 0 not in labels or (1 in labels and not d.pseudo_fakes_with_fakes): return 0
+    return max(1, round(d.pseudo_fake_share * labels.count(0)))
 
 def pseudo_fake_maker(records, cfg: Config) -> tuple:
     "`(PseudoFakes, n_pseudo)` for the real videos among `records` as `cfg.data.pseudo_fakes` asks, or `(None, 0)`"

@@ -19,8 +19,8 @@ from .model import inference_model
 from .split import read_split_file
 
 # %% auto #0
-__all__ = ['TorchScorer', 'OnnxScorer', 'score_clips', 'Member', 'score_ensemble', 'EvaluationError', 'load_member',
-           'load_members', 'resolve_threshold', 'Selection', 'select_videos', 'summarize', 'evaluate',
+__all__ = ['SCORING_MODEL_KEYS', 'TorchScorer', 'OnnxScorer', 'score_clips', 'Member', 'score_ensemble', 'EvaluationError',
+           'load_member', 'load_members', 'resolve_threshold', 'Selection', 'select_videos', 'summarize', 'evaluate',
            'write_predictions', 'read_predictions', 'write_metrics', 'write_results', 'metrics_summary', 'report_test']
 
 # %% ../nbs/11_scoring.ipynb #0a4d1a0f
@@ -122,6 +122,8 @@ def _with_overrides(cfg: Config, path, overrides) -> Config:
     source = f"{path} (its config)" + (f" with --set {' '.join(overrides)}" if overrides else "")
     return config_from_dict(apply_overrides(cfg.to_dict(), overrides), source)
 
+SCORING_MODEL_KEYS = ("model.eval_streams",)  # model keys that choose how trained weights score, not the weights
+
 def load_member(path, # a checkpoint (.pth) or an export of `dfdetect_export` (.onnx, scored by onnxruntime on the CPU)
                 overrides=(), # `key=value` config overrides applied to its config
                 device="cpu",
@@ -130,21 +132,30 @@ def load_member(path, # a checkpoint (.pth) or an export of `dfdetect_export` (.
      "`inference_model` makes it")
     if str(path).lower().endswith(".onnx"):
         scorer = OnnxScorer(path)
-        return Member(scorer, _with_overrides(scorer.config, path, overrides), scorer.checkpoint, str(path))
+        cfg = _with_overrides(scorer.config, path, overrides)
+        if cfg.model.eval_streams != scorer.config.model.eval_streams:
+            raise EvaluationError(
+                f"{path}: an ONNX export scores with the streams it was exported with (model.eval_streams: "
+                f"{scorer.config.model.eval_streams}); to score with {cfg.model.eval_streams}, pass its .pth checkpoint"
+            )
+        return Member(scorer, cfg, scorer.checkpoint, str(path))
     model, cfg, checkpoint = load_model(path, device)
     cfg = _with_overrides(cfg, path, overrides)
+    model.eval_streams = cfg.model.eval_streams  # how it scores: the one model key evaluation may change
     return Member(TorchScorer(inference_model(model, inplace=True), cfg, device), cfg, checkpoint, str(path))
 
 def load_members(paths, # checkpoint files; several make an ensemble
                  overrides=(), # `key=value` config overrides applied to each checkpoint's config
                  device="cpu",
                 ) -> list:
-    "A `Member` per checkpoint of `paths`, with its config updated by `overrides` (model keys excepted)"
+    "A `Member` per checkpoint of `paths`, with its config updated by `overrides` (model keys but `SCORING_MODEL_KEYS` excepted)"
     if not paths: raise EvaluationError("no checkpoint given: pass --checkpoint checkpoints/best_model.pth")
-    fixed = [o for o in overrides if o.split("=", 1)[0].strip().startswith("model.")]
+    keys = [o.split("=", 1)[0].strip() for o in overrides]
+    fixed = [o for o, k in zip(overrides, keys) if k.startswith("model.") and k not in SCORING_MODEL_KEYS]
     if fixed:
         raise ConfigError(
-            f"--set {fixed[0]}: the model keys come from the checkpoint and cannot be changed for evaluation"
+            f"--set {fixed[0]}: the model keys come from the checkpoint and cannot be changed for evaluation "
+            f"(but {', '.join(SCORING_MODEL_KEYS)})"
         )
     return [load_member(path, overrides, device) for path in paths]
 

@@ -328,6 +328,9 @@ def _build_loaders(self:Trainer):
     )
     weight = f" (pos_weight {self.pos_weight.item():.3f})" if self.pos_weight is not None else ""
     pseudo = lambda c: f" + {c['pseudo']} {cfg.data.pseudo_fakes} pseudo-fakes" if c["pseudo"] else ""
+    if cfg.data.pseudo_fakes != "none" and n["fake"] and not n["pseudo"]:
+        self.say(f"data.pseudo_fakes: {cfg.data.pseudo_fakes} makes no pseudo-fakes beside the labelled fakes of the "
+                 "train split (data.pseudo_fakes_with_fakes: true adds them)")
     self.say(
         f"train: {n['real']} real + {n['fake']} fake videos{pseudo(n)}, val: {self.counts['val']['real']} real + "
         f"{self.counts['val']['fake']} fake{pseudo(self.counts['val'])}; balance: {balance}{weight}; "

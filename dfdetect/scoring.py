@@ -148,7 +148,7 @@ def load_members(paths, # checkpoint files; several make an ensemble
                  overrides=(), # `key=value` config overrides applied to each checkpoint's config
                  device="cpu",
                 ) -> list:
-    "A `Member` per checkpoint of `paths`, with its config updated by `overrides` (model keys but `SCORING_MODEL_KEYS` excepted)"
+    "A `Member` per checkpoint of `paths`, its config updated by `overrides` (of the model keys, `SCORING_MODEL_KEYS` only)"
     if not paths: raise EvaluationError("no checkpoint given: pass --checkpoint checkpoints/best_model.pth")
     keys = [o.split("=", 1)[0].strip() for o in overrides]
     fixed = [o for o, k in zip(overrides, keys) if k.startswith("model.") and k not in SCORING_MODEL_KEYS]

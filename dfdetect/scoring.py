@@ -151,7 +151,7 @@ def load_members(paths, # checkpoint files; several make an ensemble
     "A `Member` per checkpoint of `paths`, its config updated by `overrides` (of the model keys, `SCORING_MODEL_KEYS` only)"
     if not paths: raise EvaluationError("no checkpoint given: pass --checkpoint checkpoints/best_model.pth")
     keys = [o.split("=", 1)[0].strip() for o in overrides]
-    fixed = [o for o, k in zip(overrides, keys) if k.startswith("model.") and k not in SCORING_MODEL_KEYS]
+    fixed = [o for o, key in zip(overrides, keys) if key.startswith("model.") and key not in SCORING_MODEL_KEYS]
     if fixed:
         raise ConfigError(
             f"--set {fixed[0]}: the model keys come from the checkpoint and cannot be changed for evaluation "

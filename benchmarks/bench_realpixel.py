@@ -1,7 +1,7 @@
 """The real-pixel experiment: dfdetect's recipe beside a plain per-frame classifier, on real face swaps of unseen people.
 
-Builds `real_pixel_set` of `benchmarks/realfaces.py` (real videos of 16 people from photos and carphone, and face swaps among
-them; train and test people disjoint). Each recipe (the fakes it learns from: the train people's labelled swaps,
+Builds `real_pixel_set` of `benchmarks/realfaces.py` (real videos of 17 people from photos and carphone, and face swaps among
+them; train and test people disjoint; with `--more-people` 19 more train people, in the folder `--root/more_people`). Each recipe (the fakes it learns from: the train people's labelled swaps,
 pseudo-fakes made from their real videos alone, or both) is trained by every model, once per seed. A recipe ending in
 ", sides reversed" is its second fold: the 7 test people train and the 10 train people are the test.
 
@@ -14,7 +14,7 @@ Both see the same number of frames (`steps x batch x T`). Reported: the video AU
 swapped videos (the mean of 8 evenly spaced clips' probabilities) and the share of (real video, its swapped twin)
 pairs in which the fake scores higher.
 
-    python benchmarks/bench_realpixel.py --root /tmp/rp [--models ...] [--recipes ...] [--seeds 0 1]
+    python benchmarks/bench_realpixel.py --root /tmp/rp [--models ...] [--recipes ...] [--seeds 0 1] [--people N] [--more-people]
 
 Results are appended to `--root/results.csv` (a run found there with the same settings is not repeated: its `settings`
 column is a digest of the config and the model's overrides) and the table is printed as Markdown.
@@ -31,7 +31,7 @@ from dfdetect.model import efficientnet_backbone, load_imagenet_weights
 from dfdetect.weights import find_weights
 from dfdetect.scoring import report_test
 from dfdetect.split import records_for_split
-from realfaces import TRAIN_PEOPLE, real_pixel_set, settings_digest
+from realfaces import MORE_PEOPLE, TRAIN_PEOPLE, real_pixel_set, settings_digest
 from dfdetect.training import EpochSampler, train
 
 REPO = Path(__file__).resolve().parents[1]
@@ -78,7 +78,7 @@ def pairs_file(faces: Path, out: Path, recipe: str, people: int = None) -> Path:
     if recipe.endswith(REVERSED): df["split"] = df.split.map({"": "test", "test": ""})
     if not recipe.startswith("supervised"): df = df[(df.label == "real") | (df.split == "test")]  # no labelled fakes
     if people is not None:
-        kept = set(list(TRAIN_PEOPLE)[:people])
+        kept = set([*TRAIN_PEOPLE, *MORE_PEOPLE][:people])
         df = df[(df.split == "test") | df.identity.map(lambda ids: set(re.split(r"[\s;,]+", ids.strip())) <= kept)]
     out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out/"pairs.csv", index=False)
@@ -175,17 +175,21 @@ def main():
     p.add_argument("--models", nargs="+", default=["frame baseline", "dfdetect"], choices=list(MODELS), metavar="MODEL")
     p.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES), metavar="RECIPE")
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
-    p.add_argument("--people", type=int, default=len(TRAIN_PEOPLE), help="train on the first N train people's videos")
+    p.add_argument("--people", type=int, help="train on the first N train people's videos (default: all)")
+    p.add_argument("--more-people", action="store_true", help=f"add {len(MORE_PEOPLE)} train people (the set in --root/more_people)")
     args = p.parse_args()
-    if args.people != len(TRAIN_PEOPLE) and any(r.endswith(REVERSED) for r in args.recipes):
+    all_people = len(TRAIN_PEOPLE) + args.more_people * len(MORE_PEOPLE)
+    args.people = args.people or all_people
+    if not 1 < args.people <= all_people: p.error(f"--people {args.people}: the set has 2 to {all_people} train people")
+    if args.people != all_people and any(r.endswith(REVERSED) for r in args.recipes):
         p.error(f"--people counts the train people, who are the test people of a recipe ending in '{REVERSED}'")
-    root = Path(args.root)
-    faces = real_pixel_set(root)
+    root = Path(args.root)/("more_people" if args.more_people else "")
+    faces = real_pixel_set(root, more_people=args.more_people)
     store = root/"results.csv"
     results = pd.read_csv(store) if store.is_file() else pd.DataFrame(columns=["recipe", "model", "seed", "people"])
     results = results.assign(settings=results.get("settings"))  # a results.csv from before the digests: measured again
     digests = {model: settings_digest(CONFIG, overrides) for model, overrides in MODELS.items()}
-    people = None if args.people == len(TRAIN_PEOPLE) else args.people
+    people = None if args.people == all_people else args.people
     for seed in args.seeds:
         for recipe in args.recipes:
             for model in args.models:

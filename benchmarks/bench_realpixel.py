@@ -49,6 +49,7 @@ BASELINES = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml for the fram
     "frame baseline, 160 px": ["data.hq_size=160", "data.lq_size=80"],
     "frame baseline, 100 steps": ["training.epochs=5"],
     "frame baseline, 200 steps": ["training.epochs=10"],
+    "frame baseline, 600 steps": ["training.epochs=30"],
 }
 DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect": [],
@@ -64,6 +65,10 @@ DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect, grey_share 0.3": ["data.grey_share=0.3"],
     "dfdetect, 100 steps": ["training.epochs=5"],
     "dfdetect, 200 steps": ["training.epochs=10"],
+    "dfdetect, 600 steps": ["training.epochs=30"],
+    "dfdetect, 600 steps, cosine schedule": ["training.epochs=30", "optimization.scheduler=cosine"],
+    "dfdetect, 600 steps, cosine schedule, no gradient clipping": ["training.epochs=30", "optimization.scheduler=cosine",
+                                                                   "optimization.grad_clip=null"],
     "dfdetect, both streams, no stream dropout": ["model.stream_dropout=0", "model.eval_streams=both"],
     "dfdetect, stream dropout 0.5, both streams scoring": ["model.eval_streams=both"],
 }

@@ -2,9 +2,9 @@
 
 Builds `real_pixel_set` of `benchmarks/realfaces.py` (real videos of 17 people from photos and carphone, and face swaps among
 them; train and test people disjoint; with `--more-people` 19 more train people, in the folder `--root/more_people`).
-Each recipe (the fakes it learns from: the train people's labelled swaps,
-pseudo-fakes made from their real videos alone, or both) is trained by every model, once per seed. A recipe ending in
-", sides reversed" is its second fold: the 7 test people train and the 10 train people are the test.
+Each recipe (the fakes it learns from: the train people's labelled swaps, pseudo-fakes made from their real videos
+alone, or both) is trained by every model, once per seed. A recipe ending in ", sides reversed" is its second fold:
+the 7 test people train and the 10 train people are the test.
 
 - `dfdetect`: `dfdetect_train`'s code with `configs/pseudo_fakes_cpu.yaml` (variants: the same with some keys changed);
 - `frame baseline`: a plain per-frame classifier, about 60 lines below: the same EfficientNet-Lite0 ImageNet weights,

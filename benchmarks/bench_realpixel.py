@@ -69,6 +69,10 @@ DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect, 600 steps, cosine schedule": ["training.epochs=30", "optimization.scheduler=cosine"],
     "dfdetect, 600 steps, cosine schedule, no gradient clipping": ["training.epochs=30", "optimization.scheduler=cosine",
                                                                    "optimization.grad_clip=null"],
+    "dfdetect, cosine schedule, HQ stream alone in training, no gradient clipping": [
+        "optimization.scheduler=cosine", "model.train_streams=hq", "optimization.grad_clip=null"],
+    "dfdetect, 600 steps, cosine schedule, HQ stream alone in training, no gradient clipping": [
+        "training.epochs=30", "optimization.scheduler=cosine", "model.train_streams=hq", "optimization.grad_clip=null"],
     "dfdetect, both streams, no stream dropout": ["model.stream_dropout=0", "model.eval_streams=both"],
     "dfdetect, stream dropout 0.5, both streams scoring": ["model.eval_streams=both"],
 }

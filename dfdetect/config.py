@@ -131,6 +131,9 @@ class ModelConfig:
     # the streams that score clips outside training (validation, tests, scoring): both, or hq: the HQ stream alone
     # (the LQ backbone skipped; meant for models trained with stream_dropout)
     eval_streams: Literal["both", "hq"] = "both"
+    # the streams that learn: both, or hq: the HQ stream alone, as eval_streams: hq scores (the LQ parts stay frozen
+    # at their initial weights and never run in training; stream_dropout has no effect)
+    train_streams: Literal["both", "hq"] = "both"
     pretrained: bool = True  # start the backbones from ImageNet weights
     weights_dir: Optional[str] = None  # folder searched for pretrained weight files before the torch hub cache
     freeze_backbone: bool = False  # train only the temporal, fusion and classifier parts
@@ -332,6 +335,9 @@ def _check_consistency(cfg: Config, source):
     if not m.convlstm_filters:
         _fail(source, "model.convlstm_filters", m.convlstm_filters, "must name at least one layer")
     if m.convlstm_kernel % 2 == 0: _fail(source, "model.convlstm_kernel", m.convlstm_kernel, "must be odd")
+    if m.train_streams == "hq" and m.eval_streams != "hq":
+        _fail(source, "model.eval_streams", m.eval_streams, "would score with the LQ stream, which model.train_streams: "
+              "hq leaves untrained: use hq")
     if d.lq_size > d.hq_size: _fail(source, "data.lq_size", d.lq_size, f"must not exceed data.hq_size ({d.hq_size})")
     if d.identity_pattern is not None:
         try: re.compile(d.identity_pattern)

@@ -364,14 +364,16 @@ class DualStreamDetector(nn.Module):
         self.hq_temporal, self.lq_temporal = temporal(self.hq_stream.channels), temporal(self.lq_stream.channels)
         self.fusion = FUSIONS[cfg.fusion](cfg.fusion_dim)
         self.classifier = classifier(cfg.fusion_dim, cfg.classifier_hidden, cfg.dropout)
-        self.stream_dropout, self.eval_streams = cfg.stream_dropout, cfg.eval_streams
+        self.stream_dropout, self.eval_streams, self.train_streams = cfg.stream_dropout, cfg.eval_streams, cfg.train_streams
+        if cfg.train_streams == "hq":  # the LQ parts never learn
+            for part in (self.lq_stream, self.lq_temporal): part.requires_grad_(False)
 
     def forward(self, hq,  # normalised HQ clips (B, T, 3, Hq, Hq)
                 lq,  # normalised LQ clips (B, T, 3, Hl, Hl) of the same frames
                 return_details=False,  # return a dict with the stream weights and the backbone feature maps too
                ):
         _check_clips(hq, lq)
-        hq_alone = self.eval_streams == "hq" and not self.training
+        hq_alone = (self.train_streams if self.training else self.eval_streams) == "hq"
         # HQ alone: LQ's maps only for the details (a viewer shows them), outside the scores
         hq_maps, lq_maps = self.hq_stream(hq), (self.lq_stream(lq) if return_details or not hq_alone else None)
         if return_details and torch.is_grad_enabled():  # frozen backbones give maps outside the graph: bring them in

@@ -6,7 +6,8 @@ Each recipe (the fakes it learns from: the train people's labelled swaps, pseudo
 alone, or both) is trained by every model, once per seed. A recipe ending in ", sides reversed" is its second fold:
 the 7 test people train and the 10 train people are the test.
 
-- `dfdetect`: `dfdetect_train`'s code with `configs/pseudo_fakes_cpu.yaml` (variants: the same with some keys changed);
+- `dfdetect`: `dfdetect_train`'s code with `configs/pseudo_fakes_cpu.yaml`; `dfdetect, previous recipe` and its
+  variants: the recipe of the first six rounds (`PREVIOUS`), with some keys changed;
 - `frame baseline`: a plain per-frame classifier, about 60 lines below: the same EfficientNet-Lite0 ImageNet weights,
   the same crops, frames and pseudo-fakes (dfdetect's data layer with T=1), a linear head, AdamW with a cosine
   schedule, a fixed number of steps on all train-side videos and the last weights: no validation, no selection.
@@ -51,8 +52,13 @@ BASELINES = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml for the fram
     "frame baseline, 200 steps": ["training.epochs=10"],
     "frame baseline, 600 steps": ["training.epochs=30"],
 }
-DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
-    "dfdetect": [],
+# configs/pseudo_fakes_cpu.yaml before the seventh round, which the earlier rounds varied: stream dropout with HQ
+# scoring, the 128-64-32 head with dropout, the plateau schedule and the gradient clipped at 1.0
+PREVIOUS = ["model.fusion_dim=128", "model.classifier_hidden=[64, 32]", "model.dropout=[0.2, 0.1]",
+            "model.stream_dropout=0.5", "model.train_streams=both", "optimization.scheduler=plateau",
+            "optimization.grad_clip=1.0"]
+PREVIOUS_VARIANTS = {  # name -> overrides of the previous recipe
+    "dfdetect, previous recipe": [],
     "dfdetect, val_split 0.2": ["data.val_split=0.2"],
     "dfdetect, val_split 0.1": ["data.val_split=0.1"],
     "dfdetect, T=4 clips, head lr 10x, val_split 0.2": ["data.sequence_length=4", "training.batch_size=4",
@@ -65,16 +71,19 @@ DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
     "dfdetect, grey_share 0.3": ["data.grey_share=0.3"],
     "dfdetect, 100 steps": ["training.epochs=5"],
     "dfdetect, 200 steps": ["training.epochs=10"],
-    "dfdetect, 600 steps": ["training.epochs=30"],
+    "dfdetect, previous recipe, 600 steps": ["training.epochs=30"],
     "dfdetect, 600 steps, cosine schedule": ["training.epochs=30", "optimization.scheduler=cosine"],
     "dfdetect, 600 steps, cosine schedule, no gradient clipping": ["training.epochs=30", "optimization.scheduler=cosine",
                                                                    "optimization.grad_clip=null"],
-    "dfdetect, cosine schedule, HQ stream alone in training, no gradient clipping": [
-        "optimization.scheduler=cosine", "model.train_streams=hq", "optimization.grad_clip=null"],
     "dfdetect, 600 steps, cosine schedule, HQ stream alone in training, no gradient clipping": [
         "training.epochs=30", "optimization.scheduler=cosine", "model.train_streams=hq", "optimization.grad_clip=null"],
     "dfdetect, both streams, no stream dropout": ["model.stream_dropout=0", "model.eval_streams=both"],
     "dfdetect, stream dropout 0.5, both streams scoring": ["model.eval_streams=both"],
+}
+DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
+    "dfdetect": [],
+    "dfdetect, 600 steps": ["training.epochs=30"],
+    **{name: [*PREVIOUS, *overrides] for name, overrides in PREVIOUS_VARIANTS.items()},
 }
 MODELS = {**BASELINES, **DFDETECT}
 CLIPS_PER_TEST_VIDEO = 8

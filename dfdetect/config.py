@@ -120,7 +120,9 @@ class ModelConfig:
     # the clip embedding also sees the features averaged over the clip (a path around the ConvLSTM)
     pooled_features: bool = False
     fusion: Literal["attention", "concat", "gated", "multihead"] = "attention"  # how the two streams are fused
-    fusion_dim: int = field(default=512, metadata=_range(1))  # width of each stream's embedding and of the fused vector
+    # width of each stream's embedding and of the fused vector; null (with temporal: none): the backbone's averaged
+    # features themselves, no embedding layer (both backbones of one width, e.g. two Lite0)
+    fusion_dim: Optional[int] = field(default=512, metadata=_range(1))
     # hidden layers of the classifier
     classifier_hidden: list[int] = field(default_factory=lambda: [256, 128], metadata=_range(1))
     # dropout after each hidden layer
@@ -129,7 +131,7 @@ class ModelConfig:
     # the other (0: the seed's model)
     stream_dropout: float = field(default=0.0, metadata=_range(0, 1))
     # the streams that score clips outside training (validation, tests, scoring): both, or hq: the HQ stream alone
-    # (the LQ backbone skipped; meant for models trained with stream_dropout)
+    # (the LQ backbone skipped; meant for models trained with stream_dropout or train_streams: hq)
     eval_streams: Literal["both", "hq"] = "both"
     # the streams that learn: both, or hq: the HQ stream alone, as eval_streams: hq scores (the LQ parts stay frozen
     # at their initial weights and never run in training; stream_dropout has no effect)
@@ -362,7 +364,10 @@ def _check_consistency(cfg: Config, source):
         )
     if len(cfg.blending.blur) != 2 or cfg.blending.blur[0] > cfg.blending.blur[1]:
         _fail(source, "blending.blur", cfg.blending.blur, "must be [low, high] with low <= high")
-    if m.fusion == "multihead" and m.fusion_dim % 8:
+    if m.fusion_dim is None and m.temporal != "none":
+        _fail(source, "model.fusion_dim", None, "(no embedding layer) needs model.temporal: none: the ConvLSTM's "
+              "output is embedded to fusion_dim; give a width such as 512")
+    if m.fusion == "multihead" and m.fusion_dim is not None and m.fusion_dim % 8:
         _fail(source, "model.fusion_dim", m.fusion_dim, "must be a multiple of 8 for multihead fusion (8 heads)")
     return cfg
 

@@ -18,7 +18,7 @@ from torch.utils.checkpoint import checkpoint
 from torch.utils.flop_counter import FlopCounterMode
 from efficientnet_pytorch import EfficientNet
 from efficientnet_pytorch.utils import BlockDecoder, efficientnet, get_model_params, get_same_padding_conv2d, url_map
-from .config import BACKBONES, Config, ModelConfig, load_config
+from .config import BACKBONES, Config, ConfigError, ModelConfig, load_config
 from .core import error_summary, script
 from .data import IMAGENET_MEAN, IMAGENET_STD
 from .weights import LITE_FILES, NO_PRETRAINING, WeightsError, find_weights, lite_package
@@ -257,10 +257,10 @@ class FrameAverage(nn.Module):
     ("One stream's feature maps (B, T, C, h, w) -> clip embedding (B, dim): the features averaged "
      "over the frames and their pixels, then a linear layer (`model.temporal: none`)")
     def __init__(self, in_channels: int,  # C, the backbone's feature channels
-                 dim=512,  # embedding size (`model.fusion_dim`)
+                 dim: int | None = 512,  # embedding size (`model.fusion_dim`); None: the averaged features, dim C
                 ):
         super().__init__()
-        self.embed = nn.Sequential(nn.Linear(in_channels, dim), nn.ReLU())
+        self.embed = nn.Sequential(nn.Linear(in_channels, dim), nn.ReLU()) if dim else nn.Identity()
 
     def forward(self, maps): return self.embed(maps.mean((1, 3, 4)))
 
@@ -338,6 +338,14 @@ def _check_clips(hq, lq):
         raise ValueError(f"hq and lq hold different clips: (B, T) = {tuple(hq.shape[:2])} and {tuple(lq.shape[:2])}")
 
 # %% ../nbs/07_model.ipynb #9023cda7
+def _shared_width(hq_stream, lq_stream, backbones) -> int:
+    "The feature width of both streams, which `model.fusion_dim: null` fuses without an embedding layer"
+    if hq_stream.channels != lq_stream.channels:
+        raise ConfigError(f"model.fusion_dim = None fuses the backbones' features as they are, and {backbones[0]} gives "
+                          f"{hq_stream.channels} channels against {lq_stream.channels} of {backbones[1]}: give a width "
+                          "such as 512, or backbones of one width")
+    return hq_stream.channels
+
 def drop_streams(e_hq, e_lq,  # the two streams' clip embeddings (B, D)
                  p: float,  # the share of clips that keep one stream alone (`model.stream_dropout`)
                 ) -> tuple:
@@ -362,8 +370,9 @@ class DualStreamDetector(nn.Module):
                                  dim=cfg.fusion_dim, projection=cfg.convlstm_input_channels, frame_diff=cfg.frame_diff,
                                  pooled=cfg.pooled_features)
         self.hq_temporal, self.lq_temporal = temporal(self.hq_stream.channels), temporal(self.lq_stream.channels)
-        self.fusion = FUSIONS[cfg.fusion](cfg.fusion_dim)
-        self.classifier = classifier(cfg.fusion_dim, cfg.classifier_hidden, cfg.dropout)
+        dim = cfg.fusion_dim or _shared_width(self.hq_stream, self.lq_stream, backbones)
+        self.fusion = FUSIONS[cfg.fusion](dim)
+        self.classifier = classifier(dim, cfg.classifier_hidden, cfg.dropout)
         self.stream_dropout, self.eval_streams, self.train_streams = cfg.stream_dropout, cfg.eval_streams, cfg.train_streams
         if cfg.train_streams == "hq":  # the LQ parts never learn
             for part in (self.lq_stream, self.lq_temporal): part.requires_grad_(False)

@@ -6,8 +6,10 @@ Each recipe (the fakes it learns from: the train people's labelled swaps, pseudo
 alone, or both) is trained by every model, once per seed. A recipe ending in ", sides reversed" is its second fold:
 the 7 test people train and the 10 train people are the test.
 
-- `dfdetect`: `dfdetect_train`'s code with `configs/pseudo_fakes_cpu.yaml`; `dfdetect, previous recipe` and its
-  variants: the recipe of the first six rounds (`PREVIOUS`), with some keys changed;
+- `dfdetect`: `dfdetect_train`'s code with the shipped CPU config of the recipe: `configs/supervised_cpu.yaml` for
+  labelled swaps alone, `configs/pseudo_fakes_cpu.yaml` where pseudo-fakes train; `dfdetect, previous recipe` and its
+  variants: `pseudo_fakes_cpu.yaml` (the recipe of the first six rounds) with some keys changed; `dfdetect, seventh
+  round's recipe`: `supervised_cpu.yaml` without its colour cast, whatever the recipe;
 - `frame baseline`: a plain per-frame classifier, about 60 lines below: the same EfficientNet-Lite0 ImageNet weights,
   the same crops, frames and pseudo-fakes (dfdetect's data layer with T=1), a linear head, AdamW with a cosine
   schedule, a fixed number of steps on all train-side videos and the last weights: no validation, no selection.
@@ -37,13 +39,13 @@ from realfaces import MORE_PEOPLE, TRAIN_PEOPLE, real_pixel_set, settings_digest
 from dfdetect.training import EpochSampler, train
 
 REPO = Path(__file__).resolve().parents[1]
-CONFIG = REPO/"configs/pseudo_fakes_cpu.yaml"
+SUPERVISED, PSEUDO_FAKES = REPO/"configs/supervised_cpu.yaml", REPO/"configs/pseudo_fakes_cpu.yaml"
 RECIPES = {"supervised": ["data.pseudo_fakes=none"], "bi": ["data.pseudo_fakes=bi"], "sbi": ["data.pseudo_fakes=sbi"],
            "mix": ["data.pseudo_fakes=mix"],
            "supervised+bi": ["data.pseudo_fakes=bi", "data.pseudo_fakes_with_fakes=true"]}  # labelled swaps and blends
 REVERSED = ", sides reversed"  # a recipe's second fold: the test people train, the train people are the test
 RECIPES.update({recipe + REVERSED: overrides for recipe, overrides in list(RECIPES.items())})
-BASELINES = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml for the frame baseline's data
+BASELINES = {  # name -> overrides of the recipe's shipped config for the frame baseline's data (both share its keys)
     "frame baseline": [],
     "frame baseline, dfdetect's train split": [],
     "frame baseline, loose crops": ["data.center_crop=1.0"],
@@ -52,12 +54,8 @@ BASELINES = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml for the fram
     "frame baseline, 200 steps": ["training.epochs=10"],
     "frame baseline, 600 steps": ["training.epochs=30"],
 }
-# configs/pseudo_fakes_cpu.yaml before the seventh round, which the earlier rounds varied: stream dropout with HQ
-# scoring, the 128-64-32 head with dropout, the plateau schedule and the gradient clipped at 1.0
-PREVIOUS = ["model.fusion_dim=128", "model.classifier_hidden=[64, 32]", "model.dropout=[0.2, 0.1]",
-            "model.stream_dropout=0.5", "model.train_streams=both", "optimization.scheduler=plateau",
-            "optimization.grad_clip=1.0"]
-PREVIOUS_VARIANTS = {  # name -> overrides of the previous recipe
+PREVIOUS_VARIANTS = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml, the recipe of the rounds before the seventh
+    # (stream dropout with HQ scoring, the 128-64-32 head with dropout, the plateau schedule, the gradient clipped at 1.0)
     "dfdetect, previous recipe": [],
     "dfdetect, val_split 0.2": ["data.val_split=0.2"],
     "dfdetect, val_split 0.1": ["data.val_split=0.1"],
@@ -80,12 +78,13 @@ PREVIOUS_VARIANTS = {  # name -> overrides of the previous recipe
     "dfdetect, both streams, no stream dropout": ["model.stream_dropout=0", "model.eval_streams=both"],
     "dfdetect, stream dropout 0.5, both streams scoring": ["model.eval_streams=both"],
 }
-DFDETECT = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml
-    "dfdetect": [],
-    "dfdetect, 600 steps": ["training.epochs=30"],
-    **{name: [*PREVIOUS, *overrides] for name, overrides in PREVIOUS_VARIANTS.items()},
+DFDETECT = {"dfdetect": [], "dfdetect, 600 steps": ["training.epochs=30"],  # name -> overrides of the shipped config
+            "dfdetect, colour cast 0.2": ["data.colour_cast=0.2"]}
+SEVENTH_ROUND = {  # name -> overrides of configs/supervised_cpu.yaml without its colour cast: the seventh round's recipe
+    "dfdetect, seventh round's recipe": ["data.colour_cast=0.0"],
+    "dfdetect, seventh round's recipe, 600 steps": ["data.colour_cast=0.0", "training.epochs=30"],
 }
-MODELS = {**BASELINES, **DFDETECT}
+MODELS = {**BASELINES, **DFDETECT, **PREVIOUS_VARIANTS, **SEVENTH_ROUND}
 CLIPS_PER_TEST_VIDEO = 8
 
 def pairs_file(faces: Path, out: Path, recipe: str, people: int = None) -> Path:
@@ -103,31 +102,37 @@ def pairs_file(faces: Path, out: Path, recipe: str, people: int = None) -> Path:
     df.to_csv(out/"pairs.csv", index=False)
     return out/"pairs.csv"
 
-def config(faces: Path, out: Path, recipe: str, seed: int, overrides=(), people: int = None):
+def config_file(model: str, recipe: str) -> Path:
+    "The YAML that `model` starts from in `recipe`: the shipped CPU config of the recipe unless the model names one"
+    if model in PREVIOUS_VARIANTS: return PSEUDO_FAKES
+    if model in SEVENTH_ROUND: return SUPERVISED
+    return SUPERVISED if RECIPES[recipe] == ["data.pseudo_fakes=none"] else PSEUDO_FAKES
+
+def config(faces: Path, out: Path, model: str, recipe: str, seed: int, overrides=(), people: int = None):
     pairs = pairs_file(faces, out, recipe, people)
     keys = [f"data.real_path={faces/'real'}", f"data.fake_path={faces/'fake'}", f"data.training_pairs={pairs}",
             f"seed={seed}", f"paths.best_model={out/'best.pth'}", f"paths.last_model={out/'last.pth'}",
             f"paths.training_log={out/'log.csv'}", f"paths.split_file={out/'split.csv'}", f"paths.results_dir={out/'results'}",
             f"evaluation.clips_per_video={CLIPS_PER_TEST_VIDEO}"]
-    return load_config(CONFIG, keys + RECIPES[recipe] + list(overrides))
+    return load_config(config_file(model, recipe), keys + RECIPES[recipe] + MODELS[model] + list(overrides))
 
 def frames_seen(cfg) -> int:
     "Training frames of a dfdetect run with `cfg`: its budget"
     t = cfg.training
     return t.epochs * t.steps_per_epoch * t.batch_size * cfg.data.sequence_length
 
-def run_dfdetect(faces: Path, out: Path, recipe: str, seed: int, overrides, people: int = None) -> pd.DataFrame:
+def run_dfdetect(faces: Path, out: Path, model: str, recipe: str, seed: int, people: int = None) -> pd.DataFrame:
     "Train with dfdetect's code; the test videos' scores (`predictions.csv` of the best checkpoint)"
-    cfg = config(faces, out, recipe, seed, overrides, people)
+    cfg = config(faces, out, model, recipe, seed, people=people)
     train(cfg, quiet=True, overwrite=True)
     report_test(cfg, torch.device("cpu"))  # as dfdetect_train does after training
     return pd.read_csv(out/"results"/"predictions.csv")[["video", "label", "score"]]
 
-def run_frame_baseline(faces: Path, out: Path, recipe: str, seed: int, frames: int, overrides, people: int = None,
+def run_frame_baseline(faces: Path, out: Path, model: str, recipe: str, seed: int, frames: int, people: int = None,
                        split: bool = False, batch: int = 16) -> pd.DataFrame:
     """A plain per-frame classifier trained for `frames` frames on all train-side videos (`split`: on the train videos
     of dfdetect's split only); the test videos' scores"""
-    cfg = config(faces, out, recipe, seed, ["data.sequence_length=1", *overrides], people)
+    cfg = config(faces, out, model, recipe, seed, ["data.sequence_length=1"], people)
     torch.manual_seed(seed)
     records = scan_dataset(cfg).records
     train_recs, test_recs = [r for r in records if r.split != "test"], [r for r in records if r.split == "test"]
@@ -171,9 +176,9 @@ def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people:
     name = f"{model}_{recipe}".replace(",", "").replace(" ", "_")
     out = root/"runs"/(f"{name}_seed{seed}" + (f"_people{people}" if people else ""))
     start = time.time()
-    budget = frames_seen(config(faces, out, recipe, seed, MODELS[model]))  # a baseline's training keys change it too
-    scores = (run_frame_baseline(faces, out, recipe, seed, budget, MODELS[model], people, split="split" in model)
-              if model in BASELINES else run_dfdetect(faces, out, recipe, seed, MODELS[model], people))
+    budget = frames_seen(config(faces, out, model, recipe, seed))  # a baseline's training keys change it too
+    scores = (run_frame_baseline(faces, out, model, recipe, seed, budget, people, split="split" in model)
+              if model in BASELINES else run_dfdetect(faces, out, model, recipe, seed, people))
     out.mkdir(parents=True, exist_ok=True)
     scores.to_csv(out/"scores.csv", index=False)
     return dict(auc=roc_auc_score(scores.label, scores.score), pairs=pairs_ranked(scores), videos=len(scores),
@@ -207,22 +212,23 @@ def main():
     store = root/"results.csv"
     results = pd.read_csv(store) if store.is_file() else pd.DataFrame(columns=["recipe", "model", "seed", "people"])
     results = results.assign(settings=results.get("settings"))  # a results.csv from before the digests: measured again
-    digests = {model: settings_digest(CONFIG, overrides) for model, overrides in MODELS.items()}
+    digests = {(model, recipe): settings_digest(config_file(model, recipe), MODELS[model])
+               for model in MODELS for recipe in RECIPES}
     people = None if args.people == all_people else args.people
     for seed in args.seeds:
         for recipe in args.recipes:
             for model in args.models:
                 done = (results.recipe == recipe) & (results.model == model) & (results.seed == seed)
-                done &= results.settings == digests[model]
+                done &= results.settings == digests[model, recipe]
                 if (done & (results.people == args.people)).any(): continue
                 row = one_run(faces, root, model, recipe, seed, people)
-                row = dict(recipe=recipe, model=model, seed=seed, people=args.people, settings=digests[model], **row)
+                row = dict(recipe=recipe, model=model, seed=seed, people=args.people, settings=digests[model, recipe], **row)
                 results = pd.concat([results, pd.DataFrame([row])], ignore_index=True)
                 results.to_csv(store, index=False)
                 print(f"{recipe}, {model}, seed {seed}, {args.people} people: video AUC {row['auc']:.3f} ({row['minutes']:.1f} min)", flush=True)
     print(f"\nMachine: {platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}\n")
     chosen = results[results.recipe.isin(args.recipes) & results.model.isin(args.models) & (results.people == args.people)
-                     & (results.settings == results.model.map(digests))]
+                     & (results.settings == [digests.get(key) for key in zip(results.model, results.recipe)])]
     print(table(chosen.sort_values(["recipe", "model"], key=lambda c: c.map({**{r: i for i, r in enumerate(RECIPES)}, **{m: i for i, m in enumerate(MODELS)}}))))
 
 if __name__ == "__main__": main()

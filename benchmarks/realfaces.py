@@ -224,7 +224,7 @@ def settings_digest(config, overrides=()) -> str:
     settings = {k: v for k, v in load_config(config, list(overrides)).to_dict().items() if k != "paths"}
     return hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
 
-def learned_config(config, # the recipe: a YAML file such as `configs/pseudo_fakes_cpu.yaml`
+def learned_config(config, # the recipe: a YAML file such as `configs/supervised_cpu.yaml`
                    overrides=(), # more `key=value` overrides
                   ) -> Config:
     "`config` with `overrides` on the real-pixel set's labelled swaps, writing to a `test_cache()` folder named by its settings"
@@ -240,7 +240,7 @@ def learned_config(config, # the recipe: a YAML file such as `configs/pseudo_fak
 
 CONFIGS = Path(__file__).resolve().parents[1]/"configs"  # the checkout's configs
 
-def learned_run(config=CONFIGS/"pseudo_fakes_cpu.yaml", # the recipe
+def learned_run(config=CONFIGS/"supervised_cpu.yaml", # the recipe
                 overrides=(), # more `key=value` overrides
                ) -> Config:
     "The config of a run of `config` on the real-pixel set (`learned_config`): built, trained and scored on first use"

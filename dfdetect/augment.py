@@ -30,6 +30,7 @@ class ClipAugmentation:
     blur: float = 0.0  # box blur radius as a fraction of the frame side (0: none)
     jpeg_quality: Optional[int] = None  # re-compress each frame at this JPEG quality
     cutout: Optional[tuple] = None  # `(x0, y0, x1, y1)` fractions of a rectangle filled with `MEAN_RGB`
+    tint: tuple = (1.0, 1.0, 1.0)  # gains of R, G and B after the colour changes above: a colour cast
 
 def _square(rng, lo, hi):
     side = rng.uniform(lo, hi)
@@ -38,6 +39,7 @@ def _square(rng, lo, hi):
 
 def sample_augmentation(rng: np.random.Generator,
                         grey_share: float = 0.0, # probability of a grey clip (`data.grey_share`)
+                        colour_cast: float = 0.0, # largest change of a channel's gain when tinted (`data.colour_cast`)
                        ) -> ClipAugmentation:
     "Random `ClipAugmentation`: each kind with its own probability"
     aug = ClipAugmentation(flip=bool(rng.random() < 0.5))
@@ -47,23 +49,25 @@ def sample_augmentation(rng: np.random.Generator,
     if rng.random() < 0.3: aug.jpeg_quality = int(rng.integers(40, 91))
     if rng.random() < 0.25: aug.cutout = _square(rng, 0.15, 0.35)
     if grey_share and rng.random() < grey_share: aug.saturation = 0.0
+    if colour_cast and rng.random() < 0.5:
+        aug.tint = tuple(map(float, rng.uniform(1 - colour_cast, 1 + colour_cast, 3)))
     return aug
 
 # %% ../nbs/05b_augment.ipynb #42ccba0f
 GRAY_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R 601-2 luma, as PIL's RGB to L conversion
 
-def colour_matrix(brightness: float, contrast: float, saturation: float) -> tuple:
-    ("PIL `convert` matrix (12 numbers) of ×`brightness`, `contrast` around mid-gray, then a blend "
-     "towards gray by `saturation`")
+def colour_matrix(brightness: float, contrast: float, saturation: float, tint=(1.0, 1.0, 1.0)) -> tuple:
+    ("PIL `convert` matrix (12 numbers) of ×`brightness`, `contrast` around mid-gray, a blend "
+     "towards gray by `saturation`, then each channel ×its `tint`")
     m = brightness * contrast * (saturation * np.eye(3) + (1 - saturation) * np.array(GRAY_WEIGHTS))
-    return tuple(float(v) for row in m for v in (*row, 128 * (1 - contrast)))
+    return tuple(float(v) for row, gain in zip(m, tint) for v in (*(gain * row), gain * 128 * (1 - contrast)))
 
 def _frame_effects(aug: ClipAugmentation, size: int):
     ("The colour, blur and JPEG re-compression of `aug`, for frames of side `size`, as one function "
      "of a PIL frame (None: none drawn)")
     steps = []
-    if (aug.brightness, aug.contrast, aug.saturation) != (1.0, 1.0, 1.0):
-        matrix = colour_matrix(aug.brightness, aug.contrast, aug.saturation)
+    if (aug.brightness, aug.contrast, aug.saturation, aug.tint) != (1.0, 1.0, 1.0, (1.0, 1.0, 1.0)):
+        matrix = colour_matrix(aug.brightness, aug.contrast, aug.saturation, aug.tint)
         steps.append(lambda im: im.convert("RGB", matrix))
     if aug.blur: steps.append(lambda im: im.filter(ImageFilter.BoxBlur(aug.blur * size)))
     if aug.jpeg_quality: steps.append(lambda im: jpeg_roundtrip(im, aug.jpeg_quality))

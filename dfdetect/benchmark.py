@@ -30,6 +30,7 @@ PERTURBATIONS = {  # name -> the parameter of levels 1..5
     "resize": (2, 3, 4, 5, 6),  # down by this factor and back up (its `JPEG`, a pixelation)
     "h264": (30, 32, 35, 38, 40),  # H.264 re-encoding at this CRF (VC)
     "jpeg": (90, 70, 50, 30, 10),  # JPEG quality
+    "tint": (0.05, 0.1, 0.15, 0.2, 0.3),  # red x(1 + p), blue x(1 - p): a warm colour cast
 }
 
 def _seed(frames: np.ndarray) -> int: return zlib.crc32(frames[0].tobytes())  # the same clip, the same noise
@@ -72,6 +73,7 @@ def perturb_clip(frames: np.ndarray, # uint8 frames (T, H, W, 3)
         gray = (x @ np.float32([0.299, 0.587, 0.114]))[..., None]
         x = gray + (x - gray) * p
     elif kind == "contrast": x = x * p
+    elif kind == "tint": x = x * np.float32([1 + p, 1, 1 - p])
     elif kind == "noise": x = x + np.random.default_rng(_seed(frames)).normal(0, 255 * p ** 0.5, x.shape)
     elif kind == "blur": return np.stack([cv2.GaussianBlur(f, (p, p), p / 6) for f in frames])
     elif kind == "resize":
@@ -264,7 +266,7 @@ def dfdetect_benchmark(checkpoint: list[str], # checkpoint file(s) (.pth or .onn
                        # folder for benchmark.csv, benchmark.md, robustness.png and each evaluation's files
                        out: str = "benchmark",
                        # distortions: TYPE (five levels) or TYPE:LEVELS, e.g. blur jpeg:1,3 (saturation contrast noise
-                       # blur resize h264 jpeg)
+                       # blur resize h264 jpeg tint)
                        perturb: list[str] = None,
                        device: str = "auto", # auto (the GPU if there is one), cpu, cuda
                        set_: list[str] = None, # override config keys, e.g. --set evaluation.clips_per_video=4

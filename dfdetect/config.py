@@ -61,6 +61,8 @@ class DataConfig:
     center_crop: float = field(default=1.0, metadata=_range(0, 1, True))
     # share of training clips shown in grey (robustness to black-and-white video)
     grey_share: float = field(default=0.1, metadata=_range(0, 1))
+    # largest change of each channel's gain in half the training clips (a colour cast, as of a tinted print); 0: none
+    colour_cast: float = field(default=0.0, metadata=_range(0, 1))
 
 @dataclass
 class TrainingConfig:

@@ -318,7 +318,8 @@ def extraction_summary(report: pd.DataFrame, out: Path) -> str:
         test_list = out/"List_of_testing_videos.txt"
         lines.append(f"train on them with: --set data.real_path={out/'real'} data.fake_path={out/'fake'} "
                      f"data.training_pairs={out/'training_pairs.csv'}"
-                     + (f" data.test_list={test_list}" if test_list.is_file() else ""))
+                     + (f" data.test_list={test_list}" if test_list.is_file() else "")
+                     + " (on a CPU add --config configs/supervised_cpu.yaml)")
     return "\n".join(lines)
 
 @script

@@ -213,7 +213,7 @@ def main():
     results = pd.read_csv(store) if store.is_file() else pd.DataFrame(columns=["recipe", "model", "seed", "people"])
     results = results.assign(settings=results.get("settings"))  # a results.csv from before the digests: measured again
     digests = {(model, recipe): settings_digest(config_file(model, recipe), MODELS[model])
-               for model in MODELS for recipe in RECIPES}
+               for model in args.models for recipe in args.recipes}  # the runs asked for
     people = None if args.people == all_people else args.people
     for seed in args.seeds:
         for recipe in args.recipes:

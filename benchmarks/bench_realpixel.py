@@ -9,7 +9,7 @@ the 7 test people train and the 10 train people are the test.
 - `dfdetect`: `dfdetect_train`'s code with the shipped CPU config of the recipe: `configs/supervised_cpu.yaml` for
   labelled swaps alone, `configs/pseudo_fakes_cpu.yaml` where pseudo-fakes train; `dfdetect, previous recipe` and its
   variants: `pseudo_fakes_cpu.yaml` (the recipe of the first six rounds) with some keys changed; `dfdetect, seventh
-  round's recipe`: `supervised_cpu.yaml` without its colour cast, whatever the recipe;
+  round's recipe`: `supervised_cpu.yaml` whatever the recipe;
 - `frame baseline`: a plain per-frame classifier, about 60 lines below: the same EfficientNet-Lite0 ImageNet weights,
   the same crops, frames and pseudo-fakes (dfdetect's data layer with T=1), a linear head, AdamW with a cosine
   schedule, a fixed number of steps on all train-side videos and the last weights: no validation, no selection.
@@ -80,9 +80,9 @@ PREVIOUS_VARIANTS = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml, the
 }
 DFDETECT = {"dfdetect": [], "dfdetect, 600 steps": ["training.epochs=30"],  # name -> overrides of the shipped config
             "dfdetect, colour cast 0.2": ["data.colour_cast=0.2"]}
-SEVENTH_ROUND = {  # name -> overrides of configs/supervised_cpu.yaml without its colour cast: the seventh round's recipe
-    "dfdetect, seventh round's recipe": ["data.colour_cast=0.0"],
-    "dfdetect, seventh round's recipe, 600 steps": ["data.colour_cast=0.0", "training.epochs=30"],
+SEVENTH_ROUND = {  # name -> overrides of configs/supervised_cpu.yaml (the seventh round's recipe) for any recipe
+    "dfdetect, seventh round's recipe": [],
+    "dfdetect, seventh round's recipe, 600 steps": ["training.epochs=30"],
 }
 MODELS = {**BASELINES, **DFDETECT, **PREVIOUS_VARIANTS, **SEVENTH_ROUND}
 CLIPS_PER_TEST_VIDEO = 8

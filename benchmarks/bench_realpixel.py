@@ -15,8 +15,10 @@ the 7 test people train and the 10 train people are the test.
   schedule, a fixed number of steps on all train-side videos and the last weights: no validation, no selection.
 
 Both see the same number of frames (`steps x batch x T`). Reported: the video AUC on the test people's real and
-swapped videos (the mean of 8 evenly spaced clips' probabilities) and the share of (real video, its swapped twin)
-pairs in which the fake scores higher.
+swapped videos (the mean of 8 evenly spaced clips' probabilities), its 95% interval with the test people drawn with
+replacement (a set of a few people resolves no finer), the share of (real video, its swapped twin) pairs in which the
+fake scores higher, and each dfdetect run minus the frame baseline of the same recipe and seed with the interval of
+that difference (both models scored on each draw of people).
 
     python benchmarks/bench_realpixel.py --root /tmp/rp [--models ...] [--recipes ...] [--seeds 0 1] [--people N] [--more-people]
 
@@ -172,9 +174,28 @@ def pairs_ranked(scores: pd.DataFrame) -> float:
     twins = [(f"{v.split('_')[0]}_{v.split('_')[-1]}", v) for v in s.index if v.count("_") == 2]
     return sum(s[fake] > s[real] for real, fake in twins if real in s) / len(twins)
 
-def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people: int = None) -> dict:
+def run_folder(root: Path, model: str, recipe: str, seed: int, people: int = None) -> Path:
+    "Where a run keeps its checkpoints and `scores.csv` (`people` None: all train people)"
     name = f"{model}_{recipe}".replace(",", "").replace(" ", "_")
-    out = root/"runs"/(f"{name}_seed{seed}" + (f"_people{people}" if people else ""))
+    return root/"runs"/(f"{name}_seed{seed}" + (f"_people{people}" if people else ""))
+
+def people_resampled(scores: pd.DataFrame, other: pd.DataFrame = None, draws: int = 2000) -> tuple:
+    """95% interval of the video AUC of `scores` (minus that of `other`, the same test videos scored by another model)
+    over the test people drawn with replacement: each person's real videos and their swapped twins together"""
+    person = scores.video.str.split("_").str[0]  # a swap is named after the person whose real video it is made from
+    groups = [g.index for _, g in scores.groupby(person)]
+    other = other.set_index("video").loc[scores.video].reset_index() if other is not None else None
+    rng, stats = np.random.default_rng(0), []
+    for _ in range(draws):
+        rows = np.concatenate([groups[i] for i in rng.integers(len(groups), size=len(groups))])
+        drawn = scores.loc[rows]
+        if drawn.label.nunique() < 2: continue
+        auc = roc_auc_score(drawn.label, drawn.score)
+        stats.append(auc - roc_auc_score(drawn.label, other.score[rows]) if other is not None else auc)
+    return tuple(np.percentile(stats, [2.5, 97.5]))
+
+def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people: int = None) -> dict:
+    out = run_folder(root, model, recipe, seed, people)
     start = time.time()
     budget = frames_seen(config(faces, out, model, recipe, seed))  # a baseline's training keys change it too
     scores = (run_frame_baseline(faces, out, model, recipe, seed, budget, people, split="split" in model)
@@ -184,14 +205,39 @@ def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people:
     return dict(auc=roc_auc_score(scores.label, scores.score), pairs=pairs_ranked(scores), videos=len(scores),
                 minutes=(time.time() - start) / 60)
 
-def table(results: pd.DataFrame) -> str:
-    "Markdown: one row per recipe and model: the AUC per seed, their mean and spread, the twin ranking, minutes"
+def run_scores(root: Path, row, people: int = None) -> pd.DataFrame | None:
+    "The test scores of a results row, if its run folder still holds those of that run (same AUC), else None"
+    path = run_folder(root, row.model, row.recipe, row.seed, people)/"scores.csv"
+    scores = pd.read_csv(path) if path.is_file() else None
+    return scores if scores is not None and np.isclose(roc_auc_score(scores.label, scores.score), row.auc) else None
+
+def table(results: pd.DataFrame, root: Path, people: int = None) -> str:
+    """Markdown: one row per recipe and model: the AUC per seed with its 95% interval over the test people (where the
+    run's scores are kept), their mean and spread, the twin ranking, minutes"""
     rows = []
     for (recipe, model), g in results.groupby(["recipe", "model"], sort=False):
+        kept = [run_scores(root, r, people) for r in g.itertuples()]
+        intervals = ["-" if s is None else "%.3f to %.3f" % people_resampled(s) for s in kept]
         rows.append({"recipe": recipe, "model": model, "video AUC per seed": " / ".join(f"{a:.3f}" for a in g.auc),
+                     "95% interval, people resampled": " / ".join(intervals),
                      "mean": f"{g.auc.mean():.3f}", "spread (max-min)": f"{np.ptp(g.auc):.3f}" if len(g) > 1 else "-",
                      "fake above its real twin": f"{g.pairs.mean():.2f}", "minutes (median)": f"{g.minutes.median():.1f}"})
-    return pd.DataFrame(rows).to_markdown(index=False)
+    return pd.DataFrame(rows).to_markdown(index=False, disable_numparse=True)
+
+def against_baseline(results: pd.DataFrame, root: Path, people: int = None) -> str:
+    """Markdown: each dfdetect run minus the frame baseline of the same recipe and seed, on the same test videos, with
+    the 95% interval of the difference over the test people (paired: both models scored on each draw)"""
+    rows = []
+    for r in results[~results.model.isin(list(BASELINES))].itertuples():
+        base = results[(results.model == "frame baseline") & (results.recipe == r.recipe) & (results.seed == r.seed)]
+        if base.empty: continue
+        scores, base_scores = run_scores(root, r, people), run_scores(root, next(base.itertuples()), people)
+        if scores is None or base_scores is None: continue
+        low, high = people_resampled(scores, base_scores)
+        rows.append({"recipe": r.recipe, "model": r.model, "seed": r.seed, "AUC": f"{r.auc:.3f}",
+                     "frame baseline": f"{base.auc.iloc[0]:.3f}", "difference": f"{r.auc - base.auc.iloc[0]:+.3f}",
+                     "95% interval of the difference": f"{low:+.3f} to {high:+.3f}"})
+    return pd.DataFrame(rows).to_markdown(index=False, disable_numparse=True) if rows else ""
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -229,6 +275,10 @@ def main():
     print(f"\nMachine: {platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}\n")
     chosen = results[results.recipe.isin(args.recipes) & results.model.isin(args.models) & (results.people == args.people)
                      & (results.settings == [digests.get(key) for key in zip(results.model, results.recipe)])]
-    print(table(chosen.sort_values(["recipe", "model"], key=lambda c: c.map({**{r: i for i, r in enumerate(RECIPES)}, **{m: i for i, m in enumerate(MODELS)}}))))
+    order = {**{r: i for i, r in enumerate(RECIPES)}, **{m: i for i, m in enumerate(MODELS)}}
+    chosen = chosen.sort_values(["recipe", "model"], key=lambda c: c.map(order))
+    print(table(chosen, root, people))
+    paired = against_baseline(chosen, root, people)
+    if paired: print(f"\nAgainst the frame baseline of the same recipe and seed:\n\n{paired}")
 
 if __name__ == "__main__": main()

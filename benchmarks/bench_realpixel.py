@@ -182,6 +182,7 @@ def run_folder(root: Path, model: str, recipe: str, seed: int, people: int = Non
 def people_resampled(scores: pd.DataFrame, other: pd.DataFrame = None, draws: int = 2000) -> tuple:
     """95% interval of the video AUC of `scores` (minus that of `other`, the same test videos scored by another model)
     over the test people drawn with replacement: each person's real videos and their swapped twins together"""
+    scores = scores.reset_index(drop=True)  # row labels = positions, as in `other` below
     person = scores.video.str.split("_").str[0]  # a swap is named after the person whose real video it is made from
     groups = [g.index for _, g in scores.groupby(person)]
     other = other.set_index("video").loc[scores.video].reset_index() if other is not None else None

@@ -209,8 +209,9 @@ def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people:
 def run_scores(root: Path, row, people: int = None) -> pd.DataFrame | None:
     "The test scores of a results row, if its run folder still holds those of that run (same AUC), else None"
     path = run_folder(root, row.model, row.recipe, row.seed, people)/"scores.csv"
-    scores = pd.read_csv(path) if path.is_file() else None
-    return scores if scores is not None and np.isclose(roc_auc_score(scores.label, scores.score), row.auc) else None
+    if not path.is_file(): return None
+    scores = pd.read_csv(path)
+    return scores if np.isclose(roc_auc_score(scores.label, scores.score), row.auc) else None
 
 def table(results: pd.DataFrame, root: Path, people: int = None) -> str:
     """Markdown: one row per recipe and model: the AUC per seed with its 95% interval over the test people (where the

@@ -31,6 +31,7 @@ import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 from dfdetect.config import load_config
+from dfdetect.metrics import auc_interval
 from dfdetect.data import ClipDataset, collate_clips, prepare_batch, pseudo_fake_maker
 from dfdetect.scan import scan_dataset
 from dfdetect.model import efficientnet_backbone, load_imagenet_weights
@@ -179,21 +180,13 @@ def run_folder(root: Path, model: str, recipe: str, seed: int, people: int = Non
     name = f"{model}_{recipe}".replace(",", "").replace(" ", "_")
     return root/"runs"/(f"{name}_seed{seed}" + (f"_people{people}" if people else ""))
 
-def people_resampled(scores: pd.DataFrame, other: pd.DataFrame = None, draws: int = 2000) -> tuple:
+def people_resampled(scores: pd.DataFrame, other: pd.DataFrame = None) -> tuple:
     """95% interval of the video AUC of `scores` (minus that of `other`, the same test videos scored by another model)
-    over the test people drawn with replacement: each person's real videos and their swapped twins together"""
-    scores = scores.reset_index(drop=True)  # row labels = positions, as in `other` below
+    over the test people drawn with replacement (`dfdetect.metrics.auc_interval`): each person's real videos and
+    their swapped twins together"""
     person = scores.video.str.split("_").str[0]  # a swap is named after the person whose real video it is made from
-    groups = [g.index for _, g in scores.groupby(person)]
-    other = other.set_index("video").loc[scores.video].reset_index() if other is not None else None
-    rng, stats = np.random.default_rng(0), []
-    for _ in range(draws):
-        rows = np.concatenate([groups[i] for i in rng.integers(len(groups), size=len(groups))])
-        drawn = scores.loc[rows]
-        if drawn.label.nunique() < 2: continue
-        auc = roc_auc_score(drawn.label, drawn.score)
-        stats.append(auc - roc_auc_score(drawn.label, other.score[rows]) if other is not None else auc)
-    return tuple(np.percentile(stats, [2.5, 97.5]))
+    other = None if other is None else other.set_index("video").score.loc[scores.video].to_numpy()
+    return auc_interval(scores.label, scores.score, person, other)
 
 def one_run(faces: Path, root: Path, model: str, recipe: str, seed: int, people: int = None) -> dict:
     out = run_folder(root, model, recipe, seed, people)

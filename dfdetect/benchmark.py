@@ -11,7 +11,7 @@ from pathlib import Path
 import av, cv2, numpy as np, pandas as pd, torch
 from .config import Config, apply_overrides, config_from_dict
 from .core import UsageError, UserError, atomic_write, script, write_csv_atomic, write_text_atomic
-from .augment import clip_pair
+from .augment import GRAY_WEIGHTS, clip_pair
 from .frames import jpeg_roundtrip, map_frames
 from .devices import select_device
 from .scoring import EvaluationError, evaluate, load_members, select_videos, write_results
@@ -70,7 +70,7 @@ def perturb_clip(frames: np.ndarray, # uint8 frames (T, H, W, 3)
     "A distorted copy of the frames, the same for the same clip"
     p, x = PERTURBATIONS[kind][level - 1], frames.astype(np.float32)
     if kind == "saturation":
-        gray = (x @ np.float32([0.299, 0.587, 0.114]))[..., None]
+        gray = (x @ np.float32(GRAY_WEIGHTS))[..., None]
         x = gray + (x - gray) * p
     elif kind == "contrast": x = x * p
     elif kind == "tint": x = x * np.float32([1 + p, 1, 1 - p])
@@ -137,6 +137,8 @@ TABLE_COLUMNS = [
     "distortion",
     "level",
     "video_auc",
+    "video_auc_low",  # the 95% interval of the video AUC, people drawn with replacement (`auc_roc_interval`)
+    "video_auc_high",
     "clip_auc",
     "ap",
     "eer",
@@ -148,8 +150,9 @@ TABLE_COLUMNS = [
 
 def _row(dataset, kind, level, metrics=None, videos=0, which="", note="") -> dict:
     m = metrics or {}
+    span = m.get("auc_roc_interval") or {}
     return dict(dataset=dataset, distortion=kind or "none", level=level, video_auc=m.get("auc_roc"),
-                clip_auc=(m.get("clip_level") or {}).get("auc_roc"), ap=m.get("pr_auc"), eer=m.get("eer"),
+                video_auc_low=span.get("low"), video_auc_high=span.get("high"), clip_auc=(m.get("clip_level") or {}).get("auc_roc"), ap=m.get("pr_auc"), eer=m.get("eer"),
                 accuracy=m.get("accuracy"), videos=videos, set=which, note=note)
 
 def _dataset_members(members: list, overrides: list, name: str) -> list:
@@ -195,7 +198,7 @@ def benchmark(members: list, # `Member`s (`dfdetect.scoring.load_members`): one 
 def table_markdown(table: pd.DataFrame) -> str:
     "The benchmark table as markdown (metrics with 4 decimals, n/a where undefined)"
     shown = table.copy()
-    for c in ("video_auc", "clip_auc", "ap", "eer", "accuracy"):
+    for c in ("video_auc", "video_auc_low", "video_auc_high", "clip_auc", "ap", "eer", "accuracy"):
         shown[c] = [f"{v:.4f}" if pd.notna(v) else "n/a" for v in shown[c]]
     lines = ["| " + " | ".join(TABLE_COLUMNS) + " |", "|" + "---|" * len(TABLE_COLUMNS)]
     return (

@@ -11,8 +11,8 @@ from .core import atomic_write
 
 # %% auto #0
 __all__ = ['AGGREGATES', 'PREDICTION_COLUMNS', 'roc_eer', 'binary_metrics', 'choose_threshold', 'aggregate_scores',
-           'video_predictions', 'thresholds_for', 'jsonable', 'evaluation_metrics', 'plot_roc', 'plot_pr',
-           'plot_confusion', 'plot_score_hist', 'plot_training_log', 'save_plots']
+           'video_predictions', 'thresholds_for', 'auc_interval', 'jsonable', 'evaluation_metrics', 'plot_roc',
+           'plot_pr', 'plot_confusion', 'plot_score_hist', 'plot_training_log', 'save_plots']
 
 # %% ../nbs/10_metrics.ipynb #d10f4c5e
 def _both_classes(labels) -> bool: return len(set(np.asarray(labels).tolist()) & {0, 1}) == 2
@@ -108,6 +108,48 @@ def thresholds_for(labels, probs, evaluation) -> dict:
     t = {mode: choose_threshold(labels, probs, mode, evaluation.threshold) for mode in ("fixed", "eer", "max_f1")}
     return dict(mode=evaluation.threshold_mode, value=t[evaluation.threshold_mode], **t)
 
+# %% ../nbs/10_metrics.ipynb #bd3fea99
+def _resampled_aucs(labels, probs, weights) -> np.ndarray:
+    """The AUC of `probs` under each row of `weights` (how often each sample is drawn), ties counting half; NaN for a
+    row without both classes"""
+    order = np.argsort(probs, kind="stable")
+    weights, labels = weights[:, order], labels[order]
+    ties = np.flatnonzero(np.r_[True, np.diff(probs[order]) != 0])  # where each run of equal scores starts
+    fake = np.add.reduceat(weights * labels, ties, axis=1)
+    real = np.add.reduceat(weights * (1 - labels), ties, axis=1)
+    real_below = np.cumsum(real, axis=1) - real
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (fake * (real_below + real / 2)).sum(1) / (fake.sum(1) * real.sum(1))
+
+def auc_interval(labels, # 1 = fake, 0 = real
+                 probs, # fake probabilities
+                 groups=None, # a group for each sample (its person), drawn as a whole; None: each sample alone
+                 other=None, # another model's probabilities of the same samples: the interval of the AUCs' difference
+                 level: float = 0.95, # the share of the resampled AUCs inside the interval
+                 draws: int = 2000, # bootstrap resamples
+                 seed: int = 0, # of the resampling: the same inputs give the same interval
+                 min_groups: int = 5, # fewer groups give no interval: a resample of 2 to 4 people says little
+                ) -> tuple | None:
+    """Bootstrap interval (low, high) of the AUC-ROC of `probs` (minus that of `other`) with the groups drawn with
+    replacement; None with fewer than `min_groups` groups or one class"""
+    labels, probs = _check_scores(labels, probs)
+    if not 0 < level < 1: raise ValueError(f"level {level}: expected a share between 0 and 1, e.g. 0.95")
+    groups = pd.factorize(pd.Series(range(len(labels)) if groups is None else list(groups)), use_na_sentinel=False)[0]
+    if len(groups) != len(labels): raise ValueError(f"{len(labels)} labels but {len(groups)} groups")
+    other = None if other is None else _check_scores(labels, other)[1]
+    n = groups.max() + 1
+    if n < max(2, min_groups) or not _both_classes(labels): return None
+    rng, stats, chunk = np.random.default_rng(seed), [], max(1, 2_000_000 // len(labels))  # draws at a time
+    for start in range(0, draws, chunk):
+        weights = rng.multinomial(n, np.full(n, 1 / n), size=min(chunk, draws - start))[:, groups].astype(float)
+        auc = _resampled_aucs(labels, probs, weights)
+        stats.append(auc if other is None else auc - _resampled_aucs(labels, other, weights))
+    stats = np.concatenate(stats)
+    stats = stats[np.isfinite(stats)]  # resamples that drew one class only
+    if not len(stats): return None
+    low, high = np.percentile(stats, [50 * (1 - level), 50 * (1 + level)])
+    return float(low), float(high)
+
 # %% ../nbs/10_metrics.ipynb #c94178d7
 def jsonable(x):
     "`x` with numpy scalars and arrays as Python values and NaN/inf as None"
@@ -117,18 +159,29 @@ def jsonable(x):
     if isinstance(x, float) and not math.isfinite(x): return None
     return x
 
+def _interval_entry(labels, scores, groups, level: float = 0.95) -> dict | None:
+    """The AUC's `auc_interval` as `metrics.json` holds it: its ends (None: too few people or videos), its level, and
+    what was drawn with replacement; None with one class"""
+    if not _both_classes(labels): return None
+    low, high = auc_interval(labels, scores, groups, level=level) or (None, None)
+    units = pd.Series(groups).nunique(dropna=False)
+    return dict(low=low, high=high, level=level, units=units, resampled="people" if units < len(labels) else "videos")
+
 def evaluation_metrics(preds: pd.DataFrame, # one row per video (`video_predictions`)
                        clips: pd.DataFrame, # one row per clip: label, prob
                        threshold: float = 0.5, # decision threshold on the fake probability
+                       people=None, # each video's person, drawn whole for the AUC's interval; None: each video alone
                       ) -> dict:
-    ("Video-level metrics (top level) and clip-level ones (`clip_level`) of the labelled videos, "
-     "with the counts per class")
-    videos, clip_rows = preds[preds["label"] >= 0], clips[clips["label"] >= 0]
+    ("Video-level metrics (top level) with the AUC's 95% interval (`auc_roc_interval`), and clip-level ones "
+     "(`clip_level`) of the labelled videos, with the counts per class")
+    known, clip_rows = preds["label"].to_numpy() >= 0, clips[clips["label"] >= 0]
+    videos, people = preds[known], np.asarray(preds["video"] if people is None else people, dtype=object)[known]
     labels = preds["label"]
     out = dict(counts=dict(videos=len(preds), real=int((labels == 0).sum()), fake=int((labels == 1).sum()),
                            unlabelled=int((labels < 0).sum()), clips=len(clips)))
     if len(videos):
         out.update(binary_metrics(videos["label"].to_numpy(), videos["score"].to_numpy(), threshold))
+        out["auc_roc_interval"] = _interval_entry(videos["label"].to_numpy(), videos["score"].to_numpy(), people)
         out["clip_level"] = binary_metrics(clip_rows["label"].to_numpy(), clip_rows["prob"].to_numpy(), threshold)
     return jsonable(out)
 

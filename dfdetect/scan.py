@@ -18,9 +18,9 @@ from .core import LABELS, LABEL_NAMES, UserError
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'FrameInfo', 'DECODE_ERRORS', 'Listed', 'SPLIT_COLUMNS', 'SPLITS', 'natural_key', 'identities_of',
-           'VideoRecord', 'Problem', 'DataError', 'inspect_frame', 'list_frames', 'scan_video', 'video_record',
-           'read_pairs', 'read_test_list', 'read_folders', 'DataScan', 'split_counts', 'scan_dataset', 'clip_stride',
-           'last_start', 'clip_indices', 'clip_starts']
+           'person_of', 'VideoRecord', 'Problem', 'DataError', 'inspect_frame', 'list_frames', 'scan_video',
+           'video_record', 'read_pairs', 'read_test_list', 'read_folders', 'DataScan', 'split_counts', 'scan_dataset',
+           'clip_stride', 'last_start', 'clip_indices', 'clip_starts']
 
 # %% ../nbs/05_scan.ipynb #ded0c55e
 IMAGE_EXTS = (".jpg", ".jpeg", ".png")
@@ -38,6 +38,12 @@ def identities_of(video: str, pattern: str = None) -> frozenset:
     else: tokens = [t for t in video.split("_") if re.fullmatch(r"id[0-9]+", t)]
     return frozenset(tokens or [video])
 
+def person_of(video: str, identities) -> str:
+    """Of a video's `identities`, the person whose video it is: the one its name gives first (Celeb-DF `id10` in
+    `id10_id3_0003`, FaceForensics++ `000` in `000_003`), else the first in natural order"""
+    named = [t for t in re.split(r"[^0-9A-Za-z]+", video) if t in identities]
+    return named[0] if named else min(identities, key=natural_key)
+
 # %% ../nbs/05_scan.ipynb #e841686d
 @dataclass
 class VideoRecord:
@@ -51,6 +57,9 @@ class VideoRecord:
 
     def __post_init__(self):
         if self.identities is None: self.identities = identities_of(self.video)
+
+    @property
+    def person(self) -> str: return person_of(self.video, self.identities)
 
     @property
     def n_frames(self) -> int: return len(self.frames)

@@ -260,12 +260,13 @@ def summarize(members: list, # the `Member`s that scored `clips`
               clips: pd.DataFrame, # their clip scores (`score_ensemble`)
               evaluated_set: str, # `test`, `validation`, `all` or `unlabelled`, for `metrics.json`
               description: str = "", # which videos these are and why, for `metrics.json`
+              people: dict = None, # video -> its person, drawn whole for the AUC's interval; None: each video alone
              ) -> tuple:
     "(predictions, clip scores, metrics) of the clip scores `clips`"
     ev = members[0].cfg.evaluation
     threshold, threshold_note = resolve_threshold(members)
     preds = video_predictions(clips, ev.aggregate, threshold)
-    metrics = evaluation_metrics(preds, clips, threshold)
+    metrics = evaluation_metrics(preds, clips, threshold, None if people is None else preds["video"].map(people))
     metrics.update(
         threshold=threshold,
         threshold_mode=ev.threshold_mode,
@@ -286,7 +287,8 @@ def evaluate(members: list, # `Member`s: one model or an ensemble
             ) -> tuple:
     "(predictions, clip scores, metrics) of the selected videos scored by `members`"
     clips = score_ensemble(members, selection.records, device, progress)
-    return summarize(members, clips, selection.evaluated_set, selection.description)
+    people = {r.video: r.person for r in selection.records}
+    return summarize(members, clips, selection.evaluated_set, selection.description, people)
 
 # %% ../nbs/11_scoring.ipynb #02982032
 def write_predictions(preds: pd.DataFrame, # the table of `video_predictions`
@@ -326,7 +328,7 @@ def write_results(preds: pd.DataFrame, # one row per video (`video_predictions`)
     return files
 
 def metrics_summary(metrics: dict) -> str:
-    "Two lines of the main video-level and clip-level metrics"
+    "The main video-level and clip-level metrics, and the interval of the video AUC"
     names = [("accuracy", "accuracy"), ("auc_roc", "AUC-ROC"), ("pr_auc", "PR-AUC"), ("precision", "precision"),
              ("recall", "recall"), ("f1", "F1"), ("eer", "EER")]
     def line(m): return "  ".join(f"{name} {m[key]:.4f}" if m.get(key) is not None else f"{name} n/a"
@@ -341,7 +343,12 @@ def metrics_summary(metrics: dict) -> str:
     head = (f"{c['videos']} {kind} videos ({c['real']} real, {c['fake']} fake), "
             f"threshold {metrics['threshold']:.4f} ({metrics['threshold_note']})")
     if "accuracy" not in metrics: return head + "\nno labelled video: no metrics"
-    return f"{head}\nvideo level: {line(metrics)}\nclip level:  {line(metrics['clip_level'])}"
+    span, sure = metrics.get("auc_roc_interval"), ""
+    if span and span["low"] is not None:
+        sure = (f"\nvideo AUC-ROC {span['level']:.0%} interval {span['low']:.3f} to {span['high']:.3f} "
+                f"({span['resampled']} drawn with replacement: {span['units']})")
+    elif span: sure = f"\nvideo AUC-ROC: no interval, too few {span['resampled']} to draw from ({span['units']})"
+    return f"{head}\nvideo level: {line(metrics)}\nclip level:  {line(metrics['clip_level'])}{sure}"
 
 # %% ../nbs/11_scoring.ipynb #6d0accad
 def report_test(cfg: Config, # a finished run's config

@@ -152,7 +152,8 @@ def _row(dataset, kind, level, metrics=None, videos=0, which="", note="") -> dic
     m = metrics or {}
     span = m.get("auc_roc_interval") or {}
     return dict(dataset=dataset, distortion=kind or "none", level=level, video_auc=m.get("auc_roc"),
-                video_auc_low=span.get("low"), video_auc_high=span.get("high"), clip_auc=(m.get("clip_level") or {}).get("auc_roc"), ap=m.get("pr_auc"), eer=m.get("eer"),
+                video_auc_low=span.get("low"), video_auc_high=span.get("high"),
+                clip_auc=(m.get("clip_level") or {}).get("auc_roc"), ap=m.get("pr_auc"), eer=m.get("eer"),
                 accuracy=m.get("accuracy"), videos=videos, set=which, note=note)
 
 def _dataset_members(members: list, overrides: list, name: str) -> list:

@@ -180,8 +180,9 @@ def evaluation_metrics(preds: pd.DataFrame, # one row per video (`video_predicti
     out = dict(counts=dict(videos=len(preds), real=int((labels == 0).sum()), fake=int((labels == 1).sum()),
                            unlabelled=int((labels < 0).sum()), clips=len(clips)))
     if len(videos):
-        out.update(binary_metrics(videos["label"].to_numpy(), videos["score"].to_numpy(), threshold))
-        out["auc_roc_interval"] = _interval_entry(videos["label"].to_numpy(), videos["score"].to_numpy(), people)
+        video_labels, video_scores = videos["label"].to_numpy(), videos["score"].to_numpy()
+        out.update(binary_metrics(video_labels, video_scores, threshold))
+        out["auc_roc_interval"] = _interval_entry(video_labels, video_scores, people)
         out["clip_level"] = binary_metrics(clip_rows["label"].to_numpy(), clip_rows["prob"].to_numpy(), threshold)
     return jsonable(out)
 

@@ -10,8 +10,8 @@ the 7 test people train and the 10 train people are the test.
   labelled swaps alone, `configs/pseudo_fakes_cpu.yaml` where pseudo-fakes train; `dfdetect, previous recipe` and its
   variants: `pseudo_fakes_cpu.yaml` (the recipe of the first six rounds) with some keys changed; `dfdetect, seventh
   round's recipe`: `supervised_cpu.yaml` whatever the recipe;
-- `frame baseline`: a plain per-frame classifier, about 60 lines below: the same EfficientNet-Lite0 ImageNet weights,
-  the same crops, frames and pseudo-fakes (dfdetect's data layer with T=1), a linear head, AdamW with a cosine
+- `frame baseline`: a plain per-frame classifier (`plain_classifier.py`): the same EfficientNet-Lite0 ImageNet
+  weights, the same crops, frames and pseudo-fakes (dfdetect's data layer with T=1), a linear head, AdamW with a cosine
   schedule, a fixed number of steps on all train-side videos and the last weights: no validation, no selection.
 
 Both see the same number of frames (`steps x batch x T`). Reported: the video AUC on the test people's real and
@@ -25,19 +25,17 @@ that difference (both models scored on each draw of people).
 Results are appended to `--root/results.csv` (a run found there with the same settings is not repeated: its `settings`
 column is a digest of the config and the model's overrides) and the table is printed as Markdown.
 """
-import argparse, math, platform, re, time
+import argparse, platform, re, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 from dfdetect.config import load_config
 from dfdetect.metrics import auc_interval
 from dfdetect.data import ClipDataset, collate_clips, prepare_batch, pseudo_fake_maker
 from dfdetect.scan import scan_dataset
-from dfdetect.model import efficientnet_backbone, load_imagenet_weights
-from dfdetect.weights import find_weights
 from dfdetect.scoring import report_test
 from dfdetect.split import records_for_split
+from plain_classifier import plain_classifier, plain_logits, plain_optimizer, plain_step
 from realfaces import MORE_PEOPLE, TRAIN_PEOPLE, real_pixel_set, settings_digest
 from dfdetect.training import EpochSampler, train
 
@@ -145,27 +143,21 @@ def run_frame_baseline(faces: Path, out: Path, model: str, recipe: str, seed: in
     labels = torch.tensor(data.labels, dtype=torch.float32)
     steps = frames // batch
     order = iter(EpochSampler(len(data), seed, length=steps * batch))
-    net = efficientnet_backbone("efficientnet-lite0")
-    load_imagenet_weights(net, "efficientnet-lite0", find_weights("efficientnet-lite0"))
-    head = torch.nn.Linear(net._conv_head.out_channels, 1)
-    model = torch.nn.ModuleDict(dict(net=net, head=head))
-    def logits(x): return head(net.extract_features(x).mean((2, 3)))[:, 0]
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=1e-2)
-    schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / steps)))
+    model = plain_classifier()
+    opt, schedule = plain_optimizer(model, steps)
     pos_weight = (labels == 0).sum() / (labels == 1).sum()
     model.train()
     for step in range(steps):  # each frame its own window and augmentation, seeded by its place in the run
         items = [data[(next(order), (seed, 0, step * batch + k))] for k in range(batch)]
         x, y = prepare_batch(collate_clips(items), "cpu")[0][:, 0], torch.stack([it["label"] for it in items])
-        loss = F.binary_cross_entropy_with_logits(logits(x), y, pos_weight=pos_weight)
-        opt.zero_grad(); loss.backward(); opt.step(); schedule.step()
+        plain_step(model, opt, schedule, x, y, pos_weight)
     model.eval()
     test = ClipDataset(test_recs, cfg.data, train=False, clips_per_video=CLIPS_PER_TEST_VIDEO)
     rows = []
     with torch.no_grad():
         for k in range(len(test_recs)):
             items = [test[k * CLIPS_PER_TEST_VIDEO + c] for c in range(CLIPS_PER_TEST_VIDEO)]
-            probs = torch.sigmoid(logits(prepare_batch(collate_clips(items), "cpu")[0][:, 0]))
+            probs = torch.sigmoid(plain_logits(model, prepare_batch(collate_clips(items), "cpu")[0][:, 0]))
             rows.append(dict(video=test_recs[k].video, label=test_recs[k].label, score=float(probs.mean())))
     return pd.DataFrame(rows)
 

@@ -198,13 +198,17 @@ def run_scores(root: Path, row, people: int = None) -> pd.DataFrame | None:
     scores = pd.read_csv(path)
     return scores if np.isclose(roc_auc_score(scores.label, scores.score), row.auc) else None
 
+def span(interval, fmt=".3f") -> str:
+    "An interval as 'low to high'; '-' for None (too few test people to draw from)"
+    return "-" if interval is None else " to ".join(format(end, fmt) for end in interval)
+
 def table(results: pd.DataFrame, root: Path, people: int = None) -> str:
     """Markdown: one row per recipe and model: the AUC per seed with its 95% interval over the test people (where the
     run's scores are kept), their mean and spread, the twin ranking, minutes"""
     rows = []
     for (recipe, model), g in results.groupby(["recipe", "model"], sort=False):
         kept = [run_scores(root, r, people) for r in g.itertuples()]
-        intervals = ["-" if s is None else "%.3f to %.3f" % people_resampled(s) for s in kept]
+        intervals = [span(people_resampled(s)) if s is not None else "-" for s in kept]
         rows.append({"recipe": recipe, "model": model, "video AUC per seed": " / ".join(f"{a:.3f}" for a in g.auc),
                      "95% interval, people resampled": " / ".join(intervals),
                      "mean": f"{g.auc.mean():.3f}", "spread (max-min)": f"{np.ptp(g.auc):.3f}" if len(g) > 1 else "-",
@@ -220,10 +224,9 @@ def against_baseline(results: pd.DataFrame, root: Path, people: int = None) -> s
         if base.empty: continue
         scores, base_scores = run_scores(root, r, people), run_scores(root, next(base.itertuples()), people)
         if scores is None or base_scores is None: continue
-        low, high = people_resampled(scores, base_scores)
         rows.append({"recipe": r.recipe, "model": r.model, "seed": r.seed, "AUC": f"{r.auc:.3f}",
                      "frame baseline": f"{base.auc.iloc[0]:.3f}", "difference": f"{r.auc - base.auc.iloc[0]:+.3f}",
-                     "95% interval of the difference": f"{low:+.3f} to {high:+.3f}"})
+                     "95% interval of the difference": span(people_resampled(scores, base_scores), "+.3f")})
     return pd.DataFrame(rows).to_markdown(index=False, disable_numparse=True) if rows else ""
 
 def main():

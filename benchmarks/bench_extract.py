@@ -16,6 +16,7 @@ The videos are made from scikit-image's astronaut photo (a real face) at 640x360
 (`cv2.setNumThreads(1)`), so the figures are per core. Usage:
 
     python benchmarks/bench_extract.py [--frames 150] [--repeats 3] [--before /path/to/old/checkout]
+                                       [--out benchmarks/results_extraction.md]
 """
 import argparse, dataclasses, os, platform, shutil, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -98,7 +99,7 @@ def timed(f, *args, **kwargs):
     n = f(*args, **kwargs)
     return n / (time.perf_counter() - start)
 
-def main(frames=150, repeats=3, before=None):
+def main(frames=150, repeats=3, before=None, out=None):
     cv2.setNumThreads(1)
     tmp = Path(tempfile.mkdtemp())
     rows = []
@@ -142,13 +143,14 @@ def main(frames=150, repeats=3, before=None):
     lines += ["", f"Whole commands on a 600-frame 1280x720 video, wall seconds, median of {repeats} (process start, imports and "
               "model loading included; `--workers 1`):", "", "| command | seconds | vs decode only |", "|---|---|---|"]
     lines += [f"| {name} | {t:.2f} | {t / whole['decode only']:.2f}x |" for name, t in whole.items()]
-    Path("benchmarks/results_extraction.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+    if out: Path(out).write_text("\n".join(lines) + "\n")
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--frames", type=int, default=150)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--before", help="a checkout of an earlier dfdetect, whose dfdetect_extract is timed beside this one")
+    p.add_argument("--out", help="also write the results as markdown to this file")
     a = p.parse_args()
-    main(a.frames, a.repeats, a.before)
+    main(a.frames, a.repeats, a.before, a.out)

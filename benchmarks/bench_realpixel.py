@@ -80,7 +80,8 @@ PREVIOUS_VARIANTS = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml, the
     "dfdetect, stream dropout 0.5, both streams scoring": ["model.eval_streams=both"],
 }
 DFDETECT = {"dfdetect": [], "dfdetect, 600 steps": ["training.epochs=30"],  # name -> overrides of the shipped config
-            "dfdetect, colour cast 0.2": ["data.colour_cast=0.2"]}
+            "dfdetect, colour cast 0.2": ["data.colour_cast=0.2"],
+            "dfdetect, fp32": ["training.use_amp=false", "evaluation.precision=fp32"]}  # as the baseline, with native bf16
 SEVENTH_ROUND = {  # name -> overrides of configs/supervised_cpu.yaml (the seventh round's recipe) for any recipe
     "dfdetect, seventh round's recipe": [],
     "dfdetect, seventh round's recipe, 600 steps": ["training.epochs=30"],

@@ -14,6 +14,7 @@ from PIL import Image
 from .core import LABEL_NAMES, atomic_write, write_text_atomic
 from .data import ClipDataset, prepare_batch
 from .scan import DataError, video_record
+from .devices import autocast
 from .scoring import TorchScorer
 
 # %% auto #0
@@ -54,9 +55,11 @@ def grad_cam(model: torch.nn.Module, # the detector
              hq: torch.Tensor, # normalised HQ clips (B, T, 3, H, W)
              lq: torch.Tensor, # normalised LQ clips (B, T, 3, h, w)
             ) -> dict:
-    "Fake probability, stream weights and Grad-CAM maps of both streams (`hq_cam` (B, T, H, W), `lq_cam`) in [0, 1]"
+    ("Fake probability, stream weights and Grad-CAM maps of both streams (`hq_cam` (B, T, H, W), `lq_cam`) in [0, 1]; "
+     "in fp32, or under autocast where `model` holds weights in bf16 or fp16 (`load_members` on a CPU with native bf16)")
     model.eval()
-    with torch.enable_grad():
+    low = {p.dtype for p in model.parameters()} - {torch.float32}
+    with torch.enable_grad(), autocast(hq.device, low.pop() if low else None):
         out = model(hq, lq, return_details=True)
         features = (out["hq_features"], out["lq_features"])
         # with `model.eval_streams: hq` LQ's maps do not score: zero gradients, a flat map
@@ -118,7 +121,7 @@ def error_view(row, # a predictions row (an error, or any video)
     batch = {k: v[None] if torch.is_tensor(v) else [v] for k, v in sample.items()}
     # as evaluation scored it: `evaluation.precision`
     clip_prob = TorchScorer(model, cfg, device).probabilities(batch["hq"], batch["lq"])
-    cam = grad_cam(model, *prepare_batch(batch, device, channels_last=cfg.model.channels_last))  # gradients in fp32
+    cam = grad_cam(model, *prepare_batch(batch, device, channels_last=cfg.model.channels_last))
     hq_frames, lq_frames = _hwc(sample["hq"]), _hwc(sample["lq"])
     return dict(video=row["video"], kind=row.get("kind", ""), label=int(row["label"]), score=float(row["score"]),
                 clip=clip, clip_scores=[float(s) for s in row["clip_scores"]], clip_prob=float(clip_prob[0]),

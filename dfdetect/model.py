@@ -29,7 +29,7 @@ __all__ = ['TINY', 'LITE', 'LITE_BLOCKS', 'FUSIONS', 'WINOGRAD_G', 'PARTS', 'eff
            'load_imagenet_weights', 'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer', 'ConvLSTM',
            'frame_differences', 'TemporalStream', 'FrameAverage', 'AttentionFusion', 'ConcatFusion', 'GatedFusion',
            'MultiheadFusion', 'classifier', 'drop_streams', 'DualStreamDetector', 'build_model', 'WinogradConv3x3',
-           'inference_model', 'model_summary', 'format_summary', 'dfdetect_summary']
+           'FoldedBlock', 'inference_model', 'model_summary', 'format_summary', 'dfdetect_summary']
 
 # %% ../nbs/07_model.ipynb #afe15492
 TINY = dict(width_coefficient=0.1, depth_coefficient=0.1)  # `efficientnet-tiny`: B0 at a tenth of its width and depth
@@ -428,7 +428,9 @@ def _output_transform(m, dim: int):
 class WinogradConv3x3(nn.Module):
     ("`conv`, a 3x3 convolution of stride 1 and padding 1, by Winograd's F(2x2, 3x3): 16 multiplications per 2x2 "
      "output pixels and channel pair instead of 36, as one batched matrix product (for scoring only)")
-    def __init__(self, conv: nn.Conv2d):
+    def __init__(self, conv: nn.Conv2d,
+                 dtype: torch.dtype | None = None, # of the transformed filters (the autocast dtype); None: the conv's
+                ):
         super().__init__()
         shape = conv.kernel_size, conv.stride, conv.padding, conv.dilation, conv.groups
         if shape != ((3, 3), (1, 1), (1, 1), (1, 1), 1):
@@ -436,9 +438,9 @@ class WinogradConv3x3(nn.Module):
         w = conv.weight.detach()
         G = torch.tensor(WINOGRAD_G, dtype=w.dtype, device=w.device)
         GG = torch.kron(G, G)  # G w G^T of a flattened 3x3 filter w: GG @ w, (16, 9) @ (9,)
-        u = w.new_empty(16, conv.in_channels, conv.out_channels)  # the transformed filters
-        for i in range(0, conv.in_channels, 256):  # 256 input channels at a time: fast, and a small copy
-            u[:, i:i + 256] = (GG @ w[:, i:i + 256].permute(2, 3, 1, 0).reshape(9, -1)).view(16, -1, len(w))
+        u = w.new_empty(16, *w.shape[:2], dtype=dtype)  # the transformed filters, (16, out, in)
+        for i in range(0, len(w), 256):  # 256 filters at a time: one product each, a small temporary
+            u[:, i:i + 256] = (GG @ w[i:i + 256].reshape(-1, 9).T).view(16, -1, w.shape[1])
         self.register_buffer("u", u)
         self.register_buffer("bias", conv.bias.detach() if conv.bias is not None else w.new_zeros(conv.out_channels))
 
@@ -447,7 +449,7 @@ class WinogradConv3x3(nn.Module):
         th, tw = -(-h // 2), -(-w // 2)  # tiles of 2x2 output pixels
         padded = F.pad(x.permute(0, 2, 3, 1), (0, 0, 1, 2 * tw + 1 - w, 1, 2 * th + 1 - h))  # (n, 2th+2, 2tw+2, c)
         v = torch.stack([col for row in _input_transform(padded, 1, th) for col in _input_transform(row, 2, tw)])
-        m = torch.bmm(v.view(16, n * th * tw, c), self.u).view(4, 4, n, th, tw, -1)
+        m = torch.bmm(v.view(16, n * th * tw, c), self.u.transpose(1, 2)).view(4, 4, n, th, tw, -1)
         y = _output_transform(_output_transform(m, 0), 1)  # (2, 2, n, th, tw, out)
         return y.permute(2, 5, 3, 0, 4, 1).reshape(n, -1, 2 * th, 2 * tw)[:, :, :h, :w] + self.bias.view(1, -1, 1, 1)
 
@@ -463,30 +465,61 @@ def _folded(conv: nn.Conv2d, norm: nn.BatchNorm2d) -> nn.Conv2d:
     plain.weight, plain.bias = fused.weight, fused.bias
     return plain
 
+class FoldedBlock(nn.Module):
+    ("An MBConvBlock of efficientnet-pytorch for scoring: BatchNorm folded, activations in place, the "
+     "squeeze-excitation's mean by `avg_pool2d` (`adaptive_avg_pool2d` first copies a bf16 map to fp32)")
+    def __init__(self, block: nn.Module, # an `MBConvBlock` in eval mode
+                 activation: nn.Module, # its one-op activation, in place
+                ):
+        super().__init__()
+        a = block._block_args
+        self.expand = _folded(block._expand_conv, block._bn0) if a.expand_ratio != 1 else None
+        self.depthwise = _folded(block._depthwise_conv, block._bn1)
+        self.se_reduce, self.se_expand = (block._se_reduce, block._se_expand) if block.has_se else (None, None)
+        self.project = _folded(block._project_conv, block._bn2)
+        self.activation = activation
+        # efficientnet-pytorch's own test (a stage's first block has the stride [1], a list: no skip)
+        self.skip = block.id_skip and a.stride == 1 and a.input_filters == a.output_filters
+
+    def forward(self, inputs, drop_connect_rate=None):  # stochastic depth: none in eval mode
+        x = inputs if self.expand is None else self.activation(self.expand(inputs))
+        x = self.activation(self.depthwise(x))
+        if self.se_reduce is not None:
+            squeezed = self.se_expand(self.activation(self.se_reduce(F.avg_pool2d(x, x.shape[-2:]))))
+            x = x * torch.sigmoid(squeezed)
+        x = self.project(x)
+        return x + inputs if self.skip else x
+
 def _fold_backbone(net: EfficientNet):
-    "Fold each BatchNorm of `net` into its convolution and use one-op Swish, in place"
+    "Fold each BatchNorm of `net` into its convolution, with one-op activations in place, in place"
     net._conv_stem, net._bn0 = _folded(net._conv_stem, net._bn0), nn.Identity()
     net._conv_head, net._bn1 = _folded(net._conv_head, net._bn1), nn.Identity()
-    activation = nn.ReLU6() if isinstance(net._swish, nn.ReLU6) else nn.SiLU()  # Lite or Swish
-    net._swish = activation
-    for b in net._blocks:
-        if b._block_args.expand_ratio != 1: b._expand_conv, b._bn0 = _folded(b._expand_conv, b._bn0), nn.Identity()
-        b._depthwise_conv, b._bn1 = _folded(b._depthwise_conv, b._bn1), nn.Identity()
-        b._project_conv, b._bn2 = _folded(b._project_conv, b._bn2), nn.Identity()
-        b._swish = activation
+    lite = isinstance(net._swish, nn.ReLU6)
+    net._swish = nn.ReLU6(inplace=True) if lite else nn.SiLU(inplace=True)
+    net._blocks = nn.ModuleList(FoldedBlock(b, net._swish) for b in net._blocks)
+
+def _store_weights_in(model: DualStreamDetector, dtype: torch.dtype):
+    ("The weights of `model`'s convolutions and linear layers in `dtype`, in place, as autocast casts them on every "
+     "call; the classifier head, which runs outside autocast, stays fp32")
+    for name, module in model.named_modules():
+        if name.startswith("classifier"): continue
+        if isinstance(module, (nn.Conv2d, nn.Linear)): module.to(dtype)
 
 def inference_model(model: DualStreamDetector, # a detector
                     inplace: bool = False, # change `model` itself instead of a copy (no memory for a second model)
+                    dtype: torch.dtype | None = None, # the autocast dtype it will score in (bf16, fp16); None: fp32
                    ) -> DualStreamDetector:
     ("`model` (a copy of it, unless `inplace`) for scoring only, in eval mode without gradients: "
-     "BatchNorm folded, one-op Swish, channels-last backbones, Winograd for the ConvLSTM's 3x3 input convolutions")
+     "BatchNorm folded, one-op Swish, channels-last backbones, Winograd for the ConvLSTM's 3x3 input convolutions, "
+     "the weights stored in the autocast `dtype`")
     fast = (model if inplace else copy.deepcopy(model)).eval().requires_grad_(False)
     for stream in (fast.hq_stream, fast.lq_stream):
         _fold_backbone(stream.net)
         stream.channels_last = True
         stream.net.to(memory_format=torch.channels_last)
     for layer in [m for m in fast.modules() if isinstance(m, ConvLSTMLayer)]:
-        if layer.input_conv.kernel_size == (3, 3): layer.input_conv = WinogradConv3x3(layer.input_conv)
+        if layer.input_conv.kernel_size == (3, 3): layer.input_conv = WinogradConv3x3(layer.input_conv, dtype)
+    if dtype is not None: _store_weights_in(fast, dtype)  # after Winograd's transform, which runs in fp32
     return fast
 
 # %% ../nbs/07_model.ipynb #30f3801b

@@ -142,7 +142,8 @@ def load_member(path, # a checkpoint (.pth) or an export of `dfdetect_export` (.
     model, cfg, checkpoint = load_model(path, device)
     cfg = _with_overrides(cfg, path, overrides)
     model.eval_streams = cfg.model.eval_streams  # how it scores: the one model key evaluation may change
-    return Member(TorchScorer(inference_model(model, inplace=True), cfg, device), cfg, checkpoint, str(path))
+    fast = inference_model(model, inplace=True, dtype=scoring_dtype(cfg, torch.device(device)))
+    return Member(TorchScorer(fast, cfg, device), cfg, checkpoint, str(path))
 
 def load_members(paths, # checkpoint files; several make an ensemble
                  overrides=(), # `key=value` config overrides applied to each checkpoint's config

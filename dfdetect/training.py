@@ -411,7 +411,8 @@ def validate(self:Trainer, epoch:int) -> list:
     "Score this rank's share of the val videos; the clip rows of all ranks"
     sync_buffers(unwrap_model(self.model), self.info)  # every rank scores with the model that rank 0 saves
     # as dfdetect_infer scores
-    model, dtype = inference_model(unwrap_model(self.model)), scoring_dtype(self.cfg, self.device)
+    dtype = scoring_dtype(self.cfg, self.device)
+    model = inference_model(unwrap_model(self.model), dtype=dtype)
     rows = []
     with torch.no_grad():
         for batch in progress_bar(self.val_loader, desc=f"epoch {epoch} val", leave=False, disable=not self.show):

@@ -491,7 +491,7 @@ class FoldedBlock(nn.Module):
         return x + inputs if self.skip else x
 
 def _fold_backbone(net: EfficientNet):
-    "Fold each BatchNorm of `net` into its convolution, with one-op activations in place, in place"
+    "Fold each BatchNorm of `net` into its convolution, its blocks into `FoldedBlock`s, one-op activations in place"
     net._conv_stem, net._bn0 = _folded(net._conv_stem, net._bn0), nn.Identity()
     net._conv_head, net._bn1 = _folded(net._conv_head, net._bn1), nn.Identity()
     lite = isinstance(net._swish, nn.ReLU6)

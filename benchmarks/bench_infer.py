@@ -4,9 +4,10 @@ what bf16 does to the scores of the trained demo model.
 1. Whole command, process wall time: `dfdetect_infer --checkpoint CK --video-dir FOLDER` (the shipped defaults; and
    with `--set evaluation.precision=fp32`) and `benchmarks/reference_infer.py CK FOLDER` (PIL per frame, float
    normalisation on the CPU, fp32 eager model under `no_grad`, one clip at a time), and with `--before PATH` the
-   `dfdetect_infer` of an earlier checkout, interleaved in every repeat. CK
-   holds the seed's default model (EfficientNet-B4 HQ 224 px + B0 LQ 112 px, T=10, stride 3, ConvLSTM 256->128,
-   attention fusion; random weights, which cost what trained ones do); FOLDER is a synthetic 224 px video of
+   `dfdetect_infer` of an earlier checkout, interleaved in every repeat. CK holds the seed's default model
+   (EfficientNet-B4 HQ 224 px + B0 LQ 112 px, T=10, stride 3, ConvLSTM 256->128, attention fusion; random weights
+   with the BatchNorm statistics of the frames it scores, as a trained model has them, so that its activations
+   are at a trained model's scale and cost what a trained model's do); FOLDER is a synthetic 224 px video of
    `--frames` JPEG frames; 8 clips (`evaluation.clips_per_video`).
 2. Forward pass of one clip (in this process): the plain model in fp32 eager mode, `inference_model` in fp32 and
    in bf16 autocast (where the CPU has native bf16), and the ONNX export under onnxruntime (when installed).
@@ -20,10 +21,13 @@ import argparse, os, platform, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
 from dfdetect.config import Config
+from torch import nn
 from dfdetect.checkpoints import load_model, save_checkpoint
+from dfdetect.data import make_loader, prepare_batch
 from dfdetect.devices import keep_heap_memory, native_bf16
 from dfdetect.model import build_model, inference_model
 from dfdetect.synthetic import make_synthetic_dataset
+from dfdetect.scan import scan_video
 from dfdetect.scoring import OnnxScorer, load_members, score_ensemble, select_videos
 
 HERE = Path(__file__).resolve().parent
@@ -57,14 +61,37 @@ def ratios(times: dict) -> list:
     return [(name, ts, statistics.median(r / t for r, t in zip(times["reference"], ts))) for name, ts in times.items()]
 
 
+def face_clips(cfg: Config, folder: Path, clips: int) -> tuple:
+    "`(hq, lq)`: `clips` evenly spaced uint8 clips of the frame folder, as scoring cuts them"
+    record = scan_video(folder.name, 0, folder)[0]
+    batch = next(iter(make_loader([record], cfg, train=False, clips_per_video=clips, batch_size=clips, num_workers=0)))
+    return batch["hq"], batch["lq"]
+
+
+def take_batchnorm_statistics(model, cfg: Config, folder: Path, clips=4):
+    """The running statistics of `model`'s BatchNorm layers from `clips` clips of the frames it will score, as a trained
+    model has them. A new model's (mean 0, variance 1) let B4's activations grow to 1e8 through its blocks, where
+    SiLU's exponential falls into the CPU's slow path for denormal numbers: 15-20% of a clip that no trained model pays"""
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    model.eval()
+    for m in norms:  # only they learn: momentum None averages the clips' statistics
+        m.reset_running_stats(); m.momentum = None; m.train()
+    hq, lq = face_clips(cfg, folder, clips)
+    with torch.no_grad():
+        for i in range(clips): model(*prepare_batch(dict(hq=hq[i:i + 1], lq=lq[i:i + 1]), "cpu"))
+    return model.eval()
+
+
 def setup(tmp: Path, frames: int) -> tuple:
-    "A checkpoint of the seed's default model and a folder of face frames"
+    "A checkpoint of the seed's default model with its BatchNorm statistics taken from the face frames, and the frames"
     torch.manual_seed(0)
     cfg = Config()
     cfg.model.pretrained = False
-    ck = save_checkpoint(dict(model=build_model(cfg.model).state_dict(), config=cfg.to_dict(), epoch=0, threshold={}), tmp/"seed.pth")
     root = make_synthetic_dataset(tmp/"data", n_videos=2, n_frames=frames, frame_size=224, seed=0, test_fraction=0)
-    return ck, next((root/"real").iterdir())
+    folder = next((root/"real").iterdir())
+    model = take_batchnorm_statistics(build_model(cfg.model), cfg, folder)
+    ck = save_checkpoint(dict(model=model.state_dict(), config=cfg.to_dict(), epoch=0, threshold={}), tmp/"seed.pth")
+    return ck, folder
 
 
 INFER_COMMAND = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
@@ -84,12 +111,12 @@ def whole_command(ck, folder, repeats, before=None) -> dict:
     return times
 
 
-def forward_times(ck, repeats) -> dict:
-    "Seconds per clip of the forward pass, after one warm-up call"
+def forward_times(ck, folder, repeats) -> dict:
+    "Seconds per clip of the forward pass of a clip of the face frames, after one warm-up call"
     keep_heap_memory()
     model, cfg, _ = load_model(ck)
-    d = cfg.data
-    hq, lq = torch.randn(1, d.sequence_length, 3, d.hq_size, d.hq_size), torch.randn(1, d.sequence_length, 3, d.lq_size, d.lq_size)
+    u8 = face_clips(cfg, folder, 1)
+    hq, lq = prepare_batch(dict(hq=u8[0], lq=u8[1]), "cpu")
     fast = inference_model(model)
     runs = {"plain model, fp32 eager (`inference_mode`)": (model, None), "`inference_model`, fp32": (fast, None)}
     if native_bf16():  # emulated: many times slower; as `load_members` makes it, the weights stored in bf16
@@ -104,7 +131,6 @@ def forward_times(ck, repeats) -> dict:
     try:
         from dfdetect.deploy import export_onnx
         onnx = OnnxScorer(export_onnx(ck, Path(ck).with_suffix(".onnx")))
-        u8 = [torch.randint(0, 256, x.shape, dtype=torch.uint8) for x in (hq, lq)]
         onnx.probabilities(*u8)
         out["ONNX export, onnxruntime fp32"] = []
         for _ in range(repeats):
@@ -148,7 +174,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         ck, folder = setup(Path(tmp), args.frames)
         times = whole_command(ck, folder, args.repeats, args.before)
-        forward = forward_times(ck, args.repeats)
+        forward = forward_times(ck, folder, args.repeats)
         precision = "" if args.no_demo else demo_precision(Path(tmp))
     load_after = os.getloadavg()
     lines = ["# CPU scoring (`benchmarks/bench_infer.py`)", "",

@@ -29,7 +29,7 @@ __all__ = ['TINY', 'LITE', 'LITE_BLOCKS', 'FUSIONS', 'WINOGRAD_G', 'PARTS', 'eff
            'load_imagenet_weights', 'calibrate_norms', 'SpatialStream', 'ConvLSTMLayer', 'ConvLSTM',
            'frame_differences', 'TemporalStream', 'FrameAverage', 'AttentionFusion', 'ConcatFusion', 'GatedFusion',
            'MultiheadFusion', 'classifier', 'drop_streams', 'DualStreamDetector', 'build_model', 'WinogradConv3x3',
-           'FoldedBlock', 'inference_model', 'model_summary', 'format_summary', 'dfdetect_summary']
+           'SameConv2d', 'FoldedBlock', 'inference_model', 'model_summary', 'format_summary', 'dfdetect_summary']
 
 # %% ../nbs/07_model.ipynb #afe15492
 TINY = dict(width_coefficient=0.1, depth_coefficient=0.1)  # `efficientnet-tiny`: B0 at a tenth of its width and depth
@@ -453,17 +453,32 @@ class WinogradConv3x3(nn.Module):
         y = _output_transform(_output_transform(m, 0), 1)  # (2, 2, n, th, tw, out)
         return y.permute(2, 5, 3, 0, 4, 1).reshape(n, -1, 2 * th, 2 * tw)[:, :, :h, :w] + self.bias.view(1, -1, 1, 1)
 
+# %% ../nbs/07_model.ipynb #7a1f9b82
+class SameConv2d(nn.Conv2d):
+    ("A convolution with TensorFlow's \"same\" padding (efficientnet-pytorch's `Conv2dDynamicSamePadding`) without "
+     "a padded copy of its input: an odd total padding's extra pixel is a zero row (column) at the kernel's top (left)")
+    def forward(self, x):
+        pads = [max((-(-size // s) - 1) * s + k - size, 0)  # TensorFlow's total padding of each side
+                for size, s, k in zip(x.shape[-2:], self.stride, self.kernel_size)]
+        odd_h, odd_w = pads[0] % 2, pads[1] % 2
+        weight = F.pad(self.weight, (odd_w, 0, odd_h, 0)) if odd_h or odd_w else self.weight
+        return F.conv2d(x, weight, self.bias, self.stride, [(p + 1) // 2 for p in pads], 1, self.groups)
+
 # %% ../nbs/07_model.ipynb #e7ec95c0
 def _folded(conv: nn.Conv2d, norm: nn.BatchNorm2d) -> nn.Conv2d:
-    ("`conv` followed by eval-mode `norm`, as one convolution; a stride-1 \"same\" convolution "
-     "pads inside the convolution")
+    ("`conv` (a \"same\" convolution of efficientnet-pytorch) followed by eval-mode `norm`, as one convolution that "
+     "pads inside itself: an `nn.Conv2d` for stride 1 and odd kernels (symmetric padding), else a `SameConv2d`")
     fused = fuse_conv_bn_eval(conv, norm)  # a copy of `conv` with the folded weights and bias
-    k, same = fused.kernel_size, tuple(fused.stride) == (1, 1) and tuple(fused.dilation) == (1, 1)
-    if not (same and all(side % 2 for side in k)): return fused  # strided: the asymmetric padding stays
+    k, stride = fused.kernel_size, tuple(fused.stride)
+    if tuple(fused.dilation) != (1, 1): raise ValueError(f"{conv}: dilated convolutions are not folded")
+    symmetric = stride == (1, 1) and all(side % 2 for side in k)
     with torch.device("meta"):  # shapes only (no random initialisation): the folded weights replace them
-        plain = nn.Conv2d(fused.in_channels, fused.out_channels, k, padding=(k[0] // 2, k[1] // 2), groups=fused.groups)
-    plain.weight, plain.bias = fused.weight, fused.bias
-    return plain
+        if symmetric:
+            folded = nn.Conv2d(fused.in_channels, fused.out_channels, k, padding=(k[0] // 2, k[1] // 2),
+                               groups=fused.groups)
+        else: folded = SameConv2d(fused.in_channels, fused.out_channels, k, stride=stride, groups=fused.groups)
+    folded.weight, folded.bias = fused.weight, fused.bias
+    return folded
 
 class FoldedBlock(nn.Module):
     ("An MBConvBlock of efficientnet-pytorch for scoring: BatchNorm folded, activations in place, the "

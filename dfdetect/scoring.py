@@ -139,6 +139,7 @@ def load_member(path, # a checkpoint (.pth) or an export of `dfdetect_export` (.
                 f"{scorer.config.model.eval_streams}); to score with {cfg.model.eval_streams}, pass its .pth checkpoint"
             )
         return Member(scorer, cfg, scorer.checkpoint, str(path))
+    if torch.device(device).type == "cpu": keep_heap_memory()  # loading's temporaries reuse freed memory too
     model, cfg, checkpoint = load_model(path, device)
     cfg = _with_overrides(cfg, path, overrides)
     model.eval_streams = cfg.model.eval_streams  # how it scores: the one model key evaluation may change

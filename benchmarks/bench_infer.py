@@ -20,14 +20,14 @@ what bf16 does to the scores of the trained demo model.
 import argparse, os, platform, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
-from dfdetect.config import Config
 from torch import nn
+from dfdetect.config import Config
 from dfdetect.checkpoints import load_model, save_checkpoint
 from dfdetect.data import make_loader, prepare_batch
 from dfdetect.devices import keep_heap_memory, native_bf16
 from dfdetect.model import build_model, inference_model
-from dfdetect.synthetic import make_synthetic_dataset
 from dfdetect.scan import scan_video
+from dfdetect.synthetic import make_synthetic_dataset
 from dfdetect.scoring import OnnxScorer, load_members, score_ensemble, select_videos
 
 HERE = Path(__file__).resolve().parent

@@ -453,7 +453,7 @@ class WinogradConv3x3(nn.Module):
         y = _output_transform(_output_transform(m, 0), 1)  # (2, 2, n, th, tw, out)
         return y.permute(2, 5, 3, 0, 4, 1).reshape(n, -1, 2 * th, 2 * tw)[:, :, :h, :w] + self.bias.view(1, -1, 1, 1)
 
-# %% ../nbs/07_model.ipynb #7a1f9b82
+# %% ../nbs/07_model.ipynb #919280fd
 class SameConv2d(nn.Conv2d):
     ("A convolution with TensorFlow's \"same\" padding (efficientnet-pytorch's `Conv2dDynamicSamePadding`) without "
      "a padded copy of its input: an odd total padding's extra pixel is a zero row (column) at the kernel's top (left)")

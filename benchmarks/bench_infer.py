@@ -20,12 +20,11 @@ what bf16 does to the scores of the trained demo model.
 import argparse, os, platform, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
-from torch import nn
 from dfdetect.config import Config
 from dfdetect.checkpoints import load_model, save_checkpoint
 from dfdetect.data import make_loader, prepare_batch
 from dfdetect.devices import keep_heap_memory, native_bf16
-from dfdetect.model import build_model, inference_model
+from dfdetect.model import build_model, calibrate_norms, inference_model
 from dfdetect.scan import scan_video
 from dfdetect.synthetic import make_synthetic_dataset
 from dfdetect.scoring import OnnxScorer, load_members, score_ensemble, select_videos
@@ -69,17 +68,14 @@ def face_clips(cfg: Config, folder: Path, clips: int) -> tuple:
 
 
 def take_batchnorm_statistics(model, cfg: Config, folder: Path, clips=4):
-    """The running statistics of `model`'s BatchNorm layers from `clips` clips of the frames it will score, as a trained
-    model has them. A new model's (mean 0, variance 1) let B4's activations grow to 1e8 through its blocks, where
-    SiLU's exponential falls into the CPU's slow path for denormal numbers: 15-20% of a clip that no trained model pays"""
-    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    model.eval()
-    for m in norms:  # only they learn: momentum None averages the clips' statistics
-        m.reset_running_stats(); m.momentum = None; m.train()
-    hq, lq = face_clips(cfg, folder, clips)
-    with torch.no_grad():
-        for i in range(clips): model(*prepare_batch(dict(hq=hq[i:i + 1], lq=lq[i:i + 1]), "cpu"))
-    return model.eval()
+    """`model` with the BatchNorm statistics of `clips` clips of the frames it will score, as a trained model has them.
+    A model built without pretrained weights has those of noise frames (`calibrate_norms`), with which B4's activations
+    on face frames grow to 1e8 through its blocks, where SiLU's exponential falls into the CPU's slow path for
+    denormal numbers: 15-20% of a clip that no trained model pays"""
+    hq, lq = prepare_batch(dict(zip(("hq", "lq"), face_clips(cfg, folder, clips))), "cpu")
+    for stream, frames in ((model.hq_stream, hq), (model.lq_stream, lq)):
+        calibrate_norms(stream.net, frames=frames.flatten(0, 1))
+    return model
 
 
 def setup(tmp: Path, frames: int) -> tuple:

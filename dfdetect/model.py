@@ -123,15 +123,17 @@ def _running_stats_kept(module):
 def calibrate_norms(net: EfficientNet,  # a randomly initialised backbone
                     size=64,  # side of the noise frames
                     n=8,  # number of noise frames
+                    frames: torch.Tensor | None = None,  # normalised frames (N, 3, H, W) to take them from instead
                    ) -> EfficientNet:
-    "Set the BatchNorm running statistics of `net` to those of `n` noise frames; the global RNG is left as it was"
+    ("Set the BatchNorm running statistics of `net` to those of `frames`, or of `n` noise frames; the global RNG is "
+     "left as it was")
     if net._conv_stem.weight.is_meta: return net  # a model built for its shapes only
     norms = [m for m in net.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     momenta, training = [m.momentum for m in norms], net.training
     for m in norms: m.reset_running_stats(); m.momentum = None  # a cumulative average: one batch sets the statistics
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
-        net.train().extract_features(torch.randn(n, 3, size, size))
+        net.train().extract_features(torch.randn(n, 3, size, size) if frames is None else frames)
     for m, momentum in zip(norms, momenta): m.momentum = momentum
     return net.train(training)
 

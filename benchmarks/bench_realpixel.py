@@ -72,6 +72,8 @@ PREVIOUS_VARIANTS = {  # name -> overrides of configs/pseudo_fakes_cpu.yaml, the
     "dfdetect, 200 steps": ["training.epochs=10"],
     "dfdetect, previous recipe, 600 steps": ["training.epochs=30"],
     "dfdetect, 600 steps, cosine schedule": ["training.epochs=30", "optimization.scheduler=cosine"],
+    "dfdetect, 600 steps, cosine schedule, pairs": ["training.epochs=30", "optimization.scheduler=cosine",
+                                                    "data.pseudo_fake_pairs=true"],
     "dfdetect, 600 steps, cosine schedule, no gradient clipping": ["training.epochs=30", "optimization.scheduler=cosine",
                                                                    "optimization.grad_clip=null"],
     "dfdetect, 600 steps, cosine schedule, HQ stream alone in training, no gradient clipping": [

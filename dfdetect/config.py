@@ -57,6 +57,8 @@ class DataConfig:
     pseudo_fake_share: float = field(default=1.0, metadata=_range(0, 8, True))
     # pseudo-fakes also beside labelled fakes; false: only for a split without fakes (labelled swaps alone scored higher)
     pseudo_fakes_with_fakes: bool = False
+    # each pseudo-fake clip in the same batch as the real clip it is made from: the same frames and augmentation
+    pseudo_fake_pairs: bool = False
     # share of each side of a crop kept around its centre (0.7: the face of dfdetect_extract's crops, little background)
     center_crop: float = field(default=1.0, metadata=_range(0, 1, True))
     # share of training clips shown in grey (robustness to black-and-white video)

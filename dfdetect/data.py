@@ -4,7 +4,7 @@
 
 # %% ../nbs/05c_data.ipynb #13143d05
 from __future__ import annotations
-import functools, math, warnings
+import functools, itertools, math, warnings
 import numpy as np, torch
 from torch.utils.data import DataLoader, Dataset, Sampler, default_collate
 from .blending import PseudoFakes
@@ -41,6 +41,11 @@ class ClipDataset(Dataset):
         self.clips_per_video = 1 if train else clips_per_video
         self.problems, self._bad = [], set()
         self._rng = np.random.default_rng(seed % 2**64)
+        item_of = {id(r): i for i, r in enumerate(self.records)}
+        self._sources = [item_of.get(id(r)) for r in pseudo_fakes.records] if self.n_pseudo else []
+        self._first_fake = {}  # real item -> item of its first pseudo-fake
+        for k in reversed(range(self.n_pseudo)):
+            if (source := self._sources[k % len(self._sources)]) is not None: self._first_fake[source] = len(self.records) + k
 
     def __len__(self): return (len(self.records) + self.n_pseudo) * self.clips_per_video
 
@@ -71,11 +76,18 @@ class ClipDataset(Dataset):
                     video=rec.video + (PSEUDO_SUFFIX if pseudo is not None else ""), clip=clip,
                     frames=torch.tensor(used, dtype=torch.int64))
 
+    def pair_of(self, item: int): # a training item (one per video)
+        "The item of the real clip that pseudo-fake `item` is made from, or of the first pseudo-fake of real `item`; or None"
+        n = len(self.records)
+        return self._sources[(item - n) % len(self._sources)] if item >= n else self._first_fake.get(item)
+
     def _index_and_rng(self, key):
-        if isinstance(key, tuple):  # (index, (seed, epoch, position)) from ClipSampler
-            index, seeds = key
-            return int(index), np.random.default_rng([s % 2**64 for s in (*seeds, int(index))])
-        return int(key), self._rng
+        ("The index of `key` and its random numbers; a pseudo-fake draws those of the real clip it is made from: at the "
+         "same seed, the same frames and augmentation")
+        if not isinstance(key, tuple): return int(key), self._rng
+        index, seeds = int(key[0]), key[1]  # (index, (seed, epoch, position)) from ClipSampler, in training
+        source = self.pair_of(index) if index >= len(self.records) else None
+        return index, np.random.default_rng([s % 2**64 for s in (*seeds, index if source is None else source)])
 
     def _crop(self, aug):
         "The region of the stored crops that clips show (`crop_box`), with `aug`'s zoom"
@@ -140,9 +152,13 @@ class ClipDataset(Dataset):
 
 # %% ../nbs/05c_data.ipynb #02fe255a
 class ClipSampler(Sampler):
-    "Indices of `sampler` (a seeded shuffle of `range(n)` if None), each with its seed `(seed, epoch, position)`"
-    def __init__(self, n: int, sampler=None, seed: int = 0):
+    """Indices of `sampler` (a seeded shuffle of `range(n)` if None), each with its seed `(seed, epoch, position)`; with
+    `pair_of`, each drawn item and its pair (real clip first) at the same seed, as many items in all"""
+    def __init__(self, n: int, sampler=None, seed: int = 0,
+                 pair_of=None, # `ClipDataset.pair_of`: pseudo-fakes beside their real clips
+                ):
         self.n, self.sampler, self.seed, self.epoch, self._counting = n, sampler, seed, 0, True
+        self.pair_of = pair_of
 
     def set_epoch(self, epoch: int):
         "Give the clips and order of `epoch` (also sets a wrapped sampler's epoch)"
@@ -159,7 +175,13 @@ class ClipSampler(Sampler):
             if self.sampler is not None
             else np.random.default_rng([self.seed % 2**64, epoch]).permutation(self.n)
         )
-        for position, i in enumerate(order): yield int(i), (self.seed, epoch, position)
+        draws = ((int(i), (self.seed, epoch, position)) for position, i in enumerate(order))
+        yield from draws if self.pair_of is None else itertools.islice(self._with_pairs(draws), len(self))
+
+    def _with_pairs(self, draws):
+        for i, seeds in draws:
+            pair = sorted({i, self.pair_of(i)} - {None})
+            yield from ((j, seeds) for j in pair)
 
 # %% ../nbs/05c_data.ipynb #7e3bbbb0
 def collate_clips(items: list) -> dict:
@@ -185,7 +207,8 @@ def pseudo_fake_maker(records, cfg: Config) -> tuple:
 def make_loader(records, cfg: Config, train: bool, sampler=None, clips_per_video: int = None, batch_size: int = None,
                 num_workers: int = None, pseudo_fakes: tuple = (None, 0)) -> DataLoader:
     """DataLoader of `ClipDataset` batches with the config's workers (or `num_workers`) and pinned memory: in training
-    one clip per video and `training.batch_size`; in evaluation `clips_per_video` (default
+    one clip per video and `training.batch_size` (with `data.pseudo_fake_pairs`, pseudo-fakes beside their real
+    clips); in evaluation `clips_per_video` (default
     `evaluation.clips_per_video`) and `evaluation.batch_size` if set; `pseudo_fakes` from `pseudo_fake_maker` adds
     pseudo-fakes"""
     t = cfg.training
@@ -193,7 +216,9 @@ def make_loader(records, cfg: Config, train: bool, sampler=None, clips_per_video
     ds = ClipDataset(
         records, cfg.data, train, clips_per_video or cfg.evaluation.clips_per_video, cfg.seed, *pseudo_fakes
     )
-    if train: sampler = ClipSampler(len(ds), sampler, cfg.seed)
+    if train:
+        pairs = ds.pair_of if cfg.data.pseudo_fake_pairs and ds.n_pseudo else None
+        sampler = ClipSampler(len(ds), sampler, cfg.seed, pairs)
     eval_batch = cfg.evaluation.batch_size or t.batch_size
     return DataLoader(ds, batch_size=batch_size or (t.batch_size if train else eval_batch), sampler=sampler,
                       num_workers=workers, pin_memory=t.pin_memory and torch.cuda.is_available(),

@@ -43,9 +43,8 @@ class ClipDataset(Dataset):
         self._rng = np.random.default_rng(seed % 2**64)
         item_of = {id(r): i for i, r in enumerate(self.records)}
         self._sources = [item_of.get(id(r)) for r in pseudo_fakes.records] if self.n_pseudo else []
-        self._first_fake = {}  # real item -> item of its first pseudo-fake
-        for k in reversed(range(self.n_pseudo)):
-            if (source := self._sources[k % len(self._sources)]) is not None: self._first_fake[source] = len(self.records) + k
+        # real item -> item of its first pseudo-fake (pseudo-fake k is made from pseudo record k % len(records))
+        self._first_fake = {s: len(self.records) + k for k, s in enumerate(self._sources[:self.n_pseudo]) if s is not None}
 
     def __len__(self): return (len(self.records) + self.n_pseudo) * self.clips_per_video
 

@@ -143,6 +143,8 @@ class ModelConfig:
     pretrained: bool = True  # start the backbones from ImageNet weights
     weights_dir: Optional[str] = None  # folder searched for pretrained weight files before the torch hub cache
     freeze_backbone: bool = False  # train only the temporal, fusion and classifier parts
+    # the backbones' stem and first N blocks keep their pretrained weights and BatchNorm statistics (0: all learn)
+    freeze_blocks: int = field(default=0, metadata=_range(0))
     gradient_checkpointing: bool = False  # recompute backbone activations in the backward pass to save memory
     channels_last: bool = False  # channels-last memory format for the backbones
 

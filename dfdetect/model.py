@@ -147,11 +147,19 @@ def _checkpointed(block, x, drop_rate):
     return checkpoint(run, x, use_reentrant=False)
 
 # %% ../nbs/07_model.ipynb #02b7cf98
+def _leading_parts(net: EfficientNet, name: str, n: int) -> list:
+    "The stem and first `n` MBConv blocks of backbone `net` (`name`), for `model.freeze_blocks`"
+    if n > len(net._blocks):
+        raise ConfigError(f"model.freeze_blocks = {n}, but {name} has {len(net._blocks)} blocks: give 0 to "
+                          f"{len(net._blocks)}, or model.freeze_backbone: true to freeze it all")
+    return [net._conv_stem, net._bn0, *net._blocks[:n]] if n else []
+
 class SpatialStream(nn.Module):
     "An EfficientNet applied to every frame: clips (B, T, 3, H, W) -> feature maps (B, T, C, h, w)"
     def __init__(self, name: str,  # backbone, e.g. `efficientnet-b4`
                  weights: Path | None = None,  # ImageNet weights file to start from (see `find_weights`); None: random
                  frozen=False,  # no gradients; BatchNorm kept in eval mode
+                 frozen_blocks: int = 0,  # the stem and this many leading blocks frozen alike
                  checkpointing=False,  # recompute block activations in the backward pass
                  channels_last=False,  # channels-last memory format
                 ):
@@ -161,13 +169,14 @@ class SpatialStream(nn.Module):
         else: calibrate_norms(self.net)
         self.frozen, self.checkpointing, self.channels_last = frozen, checkpointing, channels_last
         self.channels = self.net._conv_head.out_channels
-        if frozen: self.net.requires_grad_(False)
+        self._fixed = [self.net] if frozen else _leading_parts(self.net, name, frozen_blocks)
+        for part in self._fixed: part.requires_grad_(False)
         if channels_last: self.net.to(memory_format=torch.channels_last)
 
     def train(self, mode=True):
-        "Set training `mode`; a frozen backbone stays in eval mode"
+        "Set training `mode`; frozen parts stay in eval mode"
         super().train(mode)
-        if self.frozen: self.net.eval()
+        for part in self._fixed: part.eval()
         return self
 
     def features(self, frames):
@@ -364,8 +373,8 @@ class DualStreamDetector(nn.Module):
         backbones = (cfg.hq_backbone, cfg.lq_backbone)
         # fail before building
         weights = [find_weights(b, cfg.weights_dir) if cfg.pretrained else None for b in backbones]
-        stream = partial(SpatialStream, frozen=cfg.freeze_backbone, checkpointing=cfg.gradient_checkpointing,
-                         channels_last=cfg.channels_last)
+        stream = partial(SpatialStream, frozen=cfg.freeze_backbone, frozen_blocks=cfg.freeze_blocks,
+                         checkpointing=cfg.gradient_checkpointing, channels_last=cfg.channels_last)
         self.hq_stream, self.lq_stream = (stream(b, w) for b, w in zip(backbones, weights))
         if cfg.temporal == "none": temporal = partial(FrameAverage, dim=cfg.fusion_dim)
         else: temporal = partial(TemporalStream, filters=cfg.convlstm_filters, kernel=cfg.convlstm_kernel,

@@ -25,11 +25,11 @@ from .split import records_for_split
 from .synthetic import ensure_synthetic
 
 # %% auto #0
-__all__ = ['MIN_VAL_VIDEOS', 'METRICS', 'LOG_COLUMNS', 'ROW_COLUMNS', 'EarlyStopping', 'selection_score', 'resolve_selection',
-           'TrainingLog', 'seed_everything', 'rng_state', 'set_rng_state', 'balanced_weights', 'EpochSampler',
-           'DistInfo', 'init_distributed', 'all_gather_list', 'sync_buffers', 'any_rank', 'LivePlot', 'TrainingError',
-           'class_counts', 'split_metrics', 'Trainer', 'run_outputs', 'check_outputs', 'train', 'summary_text',
-           'dfdetect_train']
+__all__ = ['MIN_VAL_VIDEOS', 'METRICS', 'LOG_COLUMNS', 'ROW_COLUMNS', 'FIXED_ON_RESUME', 'EarlyStopping', 'selection_score',
+           'resolve_selection', 'TrainingLog', 'seed_everything', 'rng_state', 'set_rng_state', 'balanced_weights',
+           'EpochSampler', 'DistInfo', 'init_distributed', 'all_gather_list', 'sync_buffers', 'any_rank', 'LivePlot',
+           'TrainingError', 'class_counts', 'split_metrics', 'Trainer', 'run_outputs', 'check_outputs', 'train',
+           'summary_text', 'dfdetect_train']
 
 # %% ../nbs/12_training.ipynb #310d3f6c
 class EarlyStopping:
@@ -471,6 +471,11 @@ def _report(self:Trainer, row, improved):
     if self.plot: self.plot.update(self.log.read())
 
 # %% ../nbs/12_training.ipynb #6bd0806b
+# keys that a resumed run must keep (the schedule's state, the optimizer's parameters), with the value that a
+# checkpoint written before the key existed was trained with
+FIXED_ON_RESUME = {"optimization.scheduler": "plateau", "model.freeze_backbone": False, "model.freeze_blocks": 0,
+                   "model.train_streams": "both"}
+
 @patch
 def resume(self:Trainer) -> int:
     "Restore the state saved in `paths.last_model`; the epoch it ended"
@@ -482,11 +487,12 @@ def resume(self:Trainer) -> int:
         )
     ckpt = load_checkpoint(path)
     load_model_state(self.model, ckpt, self.cfg, str(path))
-    saved = ckpt["config"].get("optimization", {}).get("scheduler", "plateau")  # checkpoints before the key: plateau
-    if saved != self.cfg.optimization.scheduler:
-        raise CheckpointError(f"{path} was trained with optimization.scheduler: {saved}, this config sets "
-                              f"{self.cfg.optimization.scheduler}: resume with --set optimization.scheduler={saved}, "
-                              "or start afresh with --overwrite")
+    for key, before in FIXED_ON_RESUME.items():
+        section, name = key.split(".")
+        now = getattr(getattr(self.cfg, section), name)
+        if (saved := ckpt["config"].get(section, {}).get(name, before)) != now:
+            raise CheckpointError(f"{path} was trained with {key}: {saved}, this config sets {now}: resume with "
+                                  f"--set {key}={saved}, or start afresh with --overwrite")
     self.optimizer.load_state_dict(ckpt["optimizer"])
     self.scheduler.load_state_dict(ckpt["scheduler"])
     self.scaler.load_state_dict(ckpt["scaler"])

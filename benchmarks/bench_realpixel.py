@@ -87,7 +87,8 @@ PREVIOUS_VARIANTS = {name: PREVIOUS_RECIPE + overrides for name, overrides in { 
 DFDETECT = {"dfdetect": [], "dfdetect, 600 steps": ["training.epochs=30"],  # name -> overrides of the shipped config
             "dfdetect, colour cast 0.2": ["data.colour_cast=0.2"],
             "dfdetect, fp32": ["training.use_amp=false", "evaluation.precision=fp32"],  # as the baseline, with native bf16
-            "dfdetect, no frozen blocks": ["model.freeze_blocks=0"]}  # the shipped blends config before the 18th round
+            "dfdetect, no frozen blocks": ["model.freeze_blocks=0"],  # the shipped blends config before the 18th round
+            "dfdetect, 11 frozen blocks": ["model.freeze_blocks=11"]}  # Lite0's blocks up to the end of stride 16
 SEVENTH_ROUND = {  # name -> overrides of configs/supervised_cpu.yaml (the seventh round's recipe) for any recipe
     "dfdetect, seventh round's recipe": [],
     "dfdetect, seventh round's recipe, 600 steps": ["training.epochs=30"],

@@ -54,6 +54,7 @@ BASELINES = {  # name -> overrides of the recipe's shipped config for the frame 
     "frame baseline, 100 steps": ["training.epochs=5"],
     "frame baseline, 200 steps": ["training.epochs=10"],
     "frame baseline, 600 steps": ["training.epochs=30"],
+    "frame baseline, warp_share 0.3": ["data.warp_share=0.3"],
 }
 PREVIOUS_RECIPE = ["training.epochs=15", "optimization.scheduler=plateau", "data.pseudo_fake_pairs=false"]  # the
 # keys of configs/pseudo_fakes_cpu.yaml that the fifteenth round changed, as they were before it
@@ -88,7 +89,8 @@ DFDETECT = {"dfdetect": [], "dfdetect, 600 steps": ["training.epochs=30"],  # na
             "dfdetect, colour cast 0.2": ["data.colour_cast=0.2"],
             "dfdetect, fp32": ["training.use_amp=false", "evaluation.precision=fp32"],  # as the baseline, with native bf16
             "dfdetect, no frozen blocks": ["model.freeze_blocks=0"],  # the shipped blends config before the 18th round
-            "dfdetect, 11 frozen blocks": ["model.freeze_blocks=11"]}  # Lite0's blocks up to the end of stride 16
+            "dfdetect, 11 frozen blocks": ["model.freeze_blocks=11"],  # Lite0's blocks up to the end of stride 16
+            "dfdetect, warp_share 0.3": ["data.warp_share=0.3"]}
 SEVENTH_ROUND = {  # name -> overrides of configs/supervised_cpu.yaml (the seventh round's recipe) for any recipe
     "dfdetect, seventh round's recipe": [],
     "dfdetect, seventh round's recipe, 600 steps": ["training.epochs=30"],

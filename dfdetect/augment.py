@@ -13,8 +13,8 @@ from .frames import jpeg_roundtrip, map_frames, resize_square, shrink_clip, to_r
 
 
 # %% auto #0
-__all__ = ['MEAN_RGB', 'GRAY_WEIGHTS', 'ClipAugmentation', 'sample_augmentation', 'colour_matrix', 'clip_pair', 'frame_pair',
-           'apply_cutout']
+__all__ = ['MEAN_RGB', 'GRAY_WEIGHTS', 'ClipAugmentation', 'sample_augmentation', 'colour_matrix', 'affine_coefficients',
+           'clip_pair', 'frame_pair', 'apply_cutout']
 
 # %% ../nbs/05b_augment.ipynb #38951d27
 MEAN_RGB = (124, 116, 104)  # the ImageNet mean as uint8: zero after normalisation
@@ -31,6 +31,7 @@ class ClipAugmentation:
     jpeg_quality: Optional[int] = None  # re-compress each frame at this JPEG quality
     cutout: Optional[tuple] = None  # `(x0, y0, x1, y1)` fractions of a rectangle filled with `MEAN_RGB`
     tint: tuple = (1.0, 1.0, 1.0)  # gains of R, G and B after the colour changes above: a colour cast
+    warp: Optional[tuple] = None  # `(degrees, x scale, y scale)`: a rotation and stretch about the centre
 
 def _square(rng, lo, hi):
     side = rng.uniform(lo, hi)
@@ -40,6 +41,7 @@ def _square(rng, lo, hi):
 def sample_augmentation(rng: np.random.Generator,
                         grey_share: float = 0.0, # probability of a grey clip (`data.grey_share`)
                         colour_cast: float = 0.0, # largest change of a channel's gain when tinted (`data.colour_cast`)
+                        warp_share: float = 0.0, # probability of a rotated and stretched clip (`data.warp_share`)
                        ) -> ClipAugmentation:
     "Random `ClipAugmentation`: each kind with its own probability"
     aug = ClipAugmentation(flip=bool(rng.random() < 0.5))
@@ -51,6 +53,8 @@ def sample_augmentation(rng: np.random.Generator,
     if grey_share and rng.random() < grey_share: aug.saturation = 0.0
     if colour_cast and rng.random() < 0.5:
         aug.tint = tuple(map(float, rng.uniform(1 - colour_cast, 1 + colour_cast, 3)))
+    if warp_share and rng.random() < warp_share:
+        aug.warp = (float(rng.uniform(-10, 10)), *map(float, rng.uniform(1.0, 1.2, 2)))
     return aug
 
 # %% ../nbs/05b_augment.ipynb #42ccba0f
@@ -62,14 +66,26 @@ def colour_matrix(brightness: float, contrast: float, saturation: float, tint=(1
     m = brightness * contrast * (saturation * np.eye(3) + (1 - saturation) * np.array(GRAY_WEIGHTS))
     return tuple(float(v) for row, gain in zip(m, tint) for v in (*(gain * row), gain * 128 * (1 - contrast)))
 
+def affine_coefficients(degrees: float, x_scale: float, y_scale: float, size: int) -> tuple:
+    ("PIL `Image.AFFINE` coefficients of a rotation by `degrees` after a stretch by `x_scale` and `y_scale`, about "
+     "the centre of a frame of side `size` (PIL maps each output pixel back to the input)")
+    a = np.deg2rad(degrees)
+    forward = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) @ np.diag([x_scale, y_scale])
+    back, centre = np.linalg.inv(forward), np.full(2, size / 2)
+    offset = centre - back @ centre
+    return tuple(float(v) for v in (*back[0], offset[0], *back[1], offset[1]))
+
 def _frame_effects(aug: ClipAugmentation, size: int):
-    ("The colour, blur and JPEG re-compression of `aug`, for frames of side `size`, as one function "
+    ("The colour, blur, warp and JPEG re-compression of `aug`, for frames of side `size`, as one function "
      "of a PIL frame (None: none drawn)")
     steps = []
     if (aug.brightness, aug.contrast, aug.saturation, aug.tint) != (1.0, 1.0, 1.0, (1.0, 1.0, 1.0)):
         matrix = colour_matrix(aug.brightness, aug.contrast, aug.saturation, aug.tint)
         steps.append(lambda im: im.convert("RGB", matrix))
     if aug.blur: steps.append(lambda im: im.filter(ImageFilter.BoxBlur(aug.blur * size)))
+    if aug.warp:
+        coefficients = affine_coefficients(*aug.warp, size)
+        steps.append(lambda im: im.transform(im.size, Image.AFFINE, coefficients, Image.BILINEAR, fillcolor=MEAN_RGB))
     if aug.jpeg_quality: steps.append(lambda im: jpeg_roundtrip(im, aug.jpeg_quality))
     def apply(im):
         for step in steps: im = step(im)

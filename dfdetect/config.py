@@ -65,6 +65,8 @@ class DataConfig:
     grey_share: float = field(default=0.1, metadata=_range(0, 1))
     # largest change of each channel's gain in half the training clips (a colour cast, as of a tinted print); 0: none
     colour_cast: float = field(default=0.0, metadata=_range(0, 1))
+    # share of training clips rotated by up to 10 degrees and stretched by 0-20% along each side (other proportions)
+    warp_share: float = field(default=0.0, metadata=_range(0, 1))
 
 @dataclass
 class TrainingConfig:

@@ -90,7 +90,8 @@ DFDETECT = {"dfdetect": [], "dfdetect, 600 steps": ["training.epochs=30"],  # na
             "dfdetect, fp32": ["training.use_amp=false", "evaluation.precision=fp32"],  # as the baseline, with native bf16
             "dfdetect, no frozen blocks": ["model.freeze_blocks=0"],  # the shipped blends config before the 18th round
             "dfdetect, 11 frozen blocks": ["model.freeze_blocks=11"],  # Lite0's blocks up to the end of stride 16
-            "dfdetect, warp_share 0.3": ["data.warp_share=0.3"]}
+            "dfdetect, warp_share 0.3": ["data.warp_share=0.3"],
+            "dfdetect, warp_share 0.6": ["data.warp_share=0.6"]}
 SEVENTH_ROUND = {  # name -> overrides of configs/supervised_cpu.yaml (the seventh round's recipe) for any recipe
     "dfdetect, seventh round's recipe": [],
     "dfdetect, seventh round's recipe, 600 steps": ["training.epochs=30"],

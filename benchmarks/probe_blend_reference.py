@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from sklearn.metrics import roc_auc_score
-from dfdetect.blending import PseudoFakes, face_shape
+from dfdetect.blending import PseudoFakes
 from dfdetect.checkpoints import load_model
 from dfdetect.data import ClipDataset, collate_clips, prepare_batch
 from dfdetect.scan import scan_dataset, video_record
@@ -29,19 +29,16 @@ CLIPS = 8  # as bench_realpixel.py scores
 
 def blends_with(tests: list, donors: list, cfg) -> PseudoFakes:
     "Blends of `tests` with the nearest face shapes among `donors` (real videos; None: among the other test videos)"
-    if donors is None: return PseudoFakes(tests, "bi", cfg.blending, cfg.faces.landmarks, cfg.faces.margin)
-    blends, n = PseudoFakes(tests + donors, "bi", cfg.blending, cfg.faces.landmarks, cfg.faces.margin), len(tests)
-    shapes = np.stack([face_shape(blends.landmarks(i).mean(0)).ravel() for i in range(len(blends.records))])
-    for i in range(n):
-        nearest = np.argsort(((shapes[n:] - shapes[i]) ** 2).sum(1))[:cfg.blending.bi_neighbours]
-        blends.donors[i] = [n + int(j) for j in nearest]
-    return blends
+    if donors is not None:  # a person they all share keeps the test videos from being each other's donors
+        tests = [replace(r, identities=r.identities | {"(test video)"}) for r in tests] + donors
+    return PseudoFakes(tests, "bi", cfg.blending, cfg.faces.landmarks, cfg.faces.margin)
 
 def bank_videos(folder: Path, records: list) -> list:
     "The real videos in `folder` (one sub-folder each) of people that none of `records` shows"
     seen = set().union(*(r.identities for r in records))
-    bank = [video_record(f, 0) for f in sorted(folder.iterdir()) if f.is_dir()]
-    return [r for r in bank if not r.identities & seen]
+    bank = [r for r in (video_record(f, 0) for f in sorted(folder.iterdir()) if f.is_dir()) if not r.identities & seen]
+    if not bank: raise SystemExit(f"--bank {folder}: no video of a person the run neither trains on nor tests")
+    return bank
 
 def clip_logits(model, dataset: ClipDataset, items: range) -> np.ndarray:
     "The model's logit of each clip of `items` of `dataset`"

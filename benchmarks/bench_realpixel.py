@@ -55,6 +55,7 @@ BASELINES = {  # name -> overrides of the recipe's shipped config for the frame 
     "frame baseline, 200 steps": ["training.epochs=10"],
     "frame baseline, 600 steps": ["training.epochs=30"],
     "frame baseline, warp_share 0.3": ["data.warp_share=0.3"],
+    "frame baseline, warp bend 0.03": ["data.warp_share=0.3", "data.warp_bend=0.03"],
 }
 PREVIOUS_RECIPE = ["training.epochs=15", "optimization.scheduler=plateau", "data.pseudo_fake_pairs=false"]  # the
 # keys of configs/pseudo_fakes_cpu.yaml that the fifteenth round changed, as they were before it
@@ -91,7 +92,8 @@ DFDETECT = {"dfdetect": [], "dfdetect, 600 steps": ["training.epochs=30"],  # na
             "dfdetect, no frozen blocks": ["model.freeze_blocks=0"],  # the shipped blends config before the 18th round
             "dfdetect, 11 frozen blocks": ["model.freeze_blocks=11"],  # Lite0's blocks up to the end of stride 16
             "dfdetect, warp_share 0.3": ["data.warp_share=0.3"],
-            "dfdetect, warp_share 0.6": ["data.warp_share=0.6"]}
+            "dfdetect, warp_share 0.6": ["data.warp_share=0.6"],
+            "dfdetect, warp bend 0.03": ["data.warp_bend=0.03"]}  # with the shipped warp_share
 SEVENTH_ROUND = {  # name -> overrides of configs/supervised_cpu.yaml (the seventh round's recipe) for any recipe
     "dfdetect, seventh round's recipe": [],
     "dfdetect, seventh round's recipe, 600 steps": ["training.epochs=30"],
@@ -240,6 +242,24 @@ def against_baseline(results: pd.DataFrame, root: Path, people: int = None) -> s
                          "95% interval of the difference": span(people_resampled(scores, base_scores), "+.3f")})
     return pd.DataFrame(rows).to_markdown(index=False, disable_numparse=True) if rows else ""
 
+def ensembles(results: pd.DataFrame, root: Path, size: int = 3, people: int = None) -> str:
+    """Markdown: for each recipe and model, each `size` seeds in turn (0-2, 3-5, ...) as one ensemble, scored as
+    `training.seeds` scores (each video by the mean of the runs' scores: the same mean of clip probabilities): its
+    video AUC with the 95% interval over the test people, beside the runs' mean AUC"""
+    rows = []
+    for (recipe, model), g in results.sort_values("seed").groupby(["recipe", "model"], sort=False):
+        for start in range(0, len(g) - size + 1, size):
+            runs = g.iloc[start:start + size]
+            kept = [run_scores(root, r, people) for r in runs.itertuples()]
+            if any(s is None for s in kept): continue
+            mean = kept[0][["video", "label"]].assign(
+                score=np.mean([s.set_index("video").score.loc[kept[0].video].to_numpy() for s in kept], 0))
+            rows.append({"recipe": recipe, "model": model, "seeds": ", ".join(map(str, runs.seed)),
+                         "the runs' mean AUC": f"{runs.auc.mean():.3f}",
+                         "ensemble's AUC": f"{roc_auc_score(mean.label, mean.score):.3f}",
+                         "95% interval, people resampled": span(people_resampled(mean))})
+    return pd.DataFrame(rows).to_markdown(index=False, disable_numparse=True) if rows else ""
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--root", default="/tmp/realpixel")
@@ -281,5 +301,7 @@ def main():
     print(table(chosen, root, people))
     paired = against_baseline(chosen, root, people)
     if paired: print(f"\nAgainst the frame baseline of the same recipe and seed:\n\n{paired}")
+    joined = ensembles(chosen, root, people=people)
+    if joined: print(f"\nEnsembles of three seeds (training.seeds):\n\n{joined}")
 
 if __name__ == "__main__": main()

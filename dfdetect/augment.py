@@ -6,9 +6,10 @@
 from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
-import numpy as np, torch
+import cv2, numpy as np, torch
 from PIL import Image, ImageFilter
 
+from .blending import elastic_remap
 from .frames import jpeg_roundtrip, map_frames, resize_square, shrink_clip, to_rgb
 
 
@@ -32,6 +33,7 @@ class ClipAugmentation:
     cutout: Optional[tuple] = None  # `(x0, y0, x1, y1)` fractions of a rectangle filled with `MEAN_RGB`
     tint: tuple = (1.0, 1.0, 1.0)  # gains of R, G and B after the colour changes above: a colour cast
     warp: Optional[tuple] = None  # `(degrees, x scale, y scale)`: a rotation and stretch about the centre
+    bend: Optional[tuple] = None  # 4×4×2 displacements (share of the side) of a smooth bend after the warp
 
 def _square(rng, lo, hi):
     side = rng.uniform(lo, hi)
@@ -42,6 +44,7 @@ def sample_augmentation(rng: np.random.Generator,
                         grey_share: float = 0.0, # probability of a grey clip (`data.grey_share`)
                         colour_cast: float = 0.0, # largest change of a channel's gain when tinted (`data.colour_cast`)
                         warp_share: float = 0.0, # probability of a rotated and stretched clip (`data.warp_share`)
+                        warp_bend: float = 0.0, # largest displacement of a warped clip's bend (`data.warp_bend`)
                        ) -> ClipAugmentation:
     "Random `ClipAugmentation`: each kind with its own probability"
     aug = ClipAugmentation(flip=bool(rng.random() < 0.5))
@@ -55,6 +58,7 @@ def sample_augmentation(rng: np.random.Generator,
         aug.tint = tuple(map(float, rng.uniform(1 - colour_cast, 1 + colour_cast, 3)))
     if warp_share and rng.random() < warp_share:
         aug.warp = (float(rng.uniform(-10, 10)), *map(float, rng.uniform(1.0, 1.2, 2)))
+        if warp_bend: aug.bend = tuple(map(float, rng.uniform(-warp_bend, warp_bend, 32)))
     return aug
 
 # %% ../nbs/05b_augment.ipynb #42ccba0f
@@ -86,6 +90,9 @@ def _frame_effects(aug: ClipAugmentation, size: int):
     if aug.warp:
         coefficients = affine_coefficients(*aug.warp, size)
         steps.append(lambda im: im.transform(im.size, Image.AFFINE, coefficients, Image.BILINEAR, fillcolor=MEAN_RGB))
+    if aug.bend:
+        bend = np.reshape(aug.bend, (4, 4, 2))
+        steps.append(lambda im: Image.fromarray(elastic_remap(np.asarray(im), bend, size, cv2.BORDER_REFLECT)))
     if aug.jpeg_quality: steps.append(lambda im: jpeg_roundtrip(im, aug.jpeg_quality))
     def apply(im):
         for step in steps: im = step(im)

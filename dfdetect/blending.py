@@ -12,8 +12,8 @@ from .faces import moving_average
 from .landmarks import TEMPLATE_68, similarity, transform_points, video_landmarks
 
 # %% auto #0
-__all__ = ['SCALARS', 'JAW', 'BROWS', 'BlendParams', 'draw_params', 'clip_params', 'face_size', 'hull_points', 'face_mask',
-           'sbi_source', 'paste', 'align_face', 'match_colours', 'PseudoFake', 'pseudo_fake', 'face_shape',
+__all__ = ['SCALARS', 'JAW', 'BROWS', 'BlendParams', 'draw_params', 'clip_params', 'face_size', 'hull_points', 'elastic_remap',
+           'face_mask', 'sbi_source', 'paste', 'align_face', 'match_colours', 'PseudoFake', 'pseudo_fake', 'face_shape',
            'nearest_others', 'PseudoFakes']
 
 # %% ../nbs/04_blending.ipynb #4c5de838
@@ -95,12 +95,16 @@ def hull_points(landmarks: np.ndarray, # (68, 2) pixels
         brows = brows + up / 3
     return np.concatenate([jaw, brows]).astype(np.float32)
 
-def _elastic(mask: np.ndarray, warp: np.ndarray, size: float) -> np.ndarray:
-    "`mask` deformed by the displacements `warp` (coarse grid, share of `size`), smoothly interpolated over the frame"
-    h, w = mask.shape
+def elastic_remap(image: np.ndarray, # (H, W) or (H, W, C)
+                  warp: np.ndarray, # (rows, cols, 2) displacements on a coarse grid, share of `size`
+                  size: float,
+                  border: int = cv2.BORDER_CONSTANT, # what lies outside the frame: 0, or an OpenCV border mode
+                 ) -> np.ndarray:
+    "`image` deformed by the displacements `warp`, smoothly interpolated over the frame"
+    h, w = image.shape[:2]
     field = cv2.resize((warp * size).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
     xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-    return cv2.remap(mask, xs + field[..., 0], ys + field[..., 1], cv2.INTER_LINEAR, borderValue=0)
+    return cv2.remap(image, xs + field[..., 0], ys + field[..., 1], cv2.INTER_LINEAR, borderMode=border, borderValue=0)
 
 def face_mask(landmarks: np.ndarray, # (68, 2) pixels of the frame
               shape: tuple, # the frame's `(height, width)`
@@ -112,7 +116,7 @@ def face_mask(landmarks: np.ndarray, # (68, 2) pixels of the frame
     hull = cv2.convexHull(np.round(hull_points(landmarks, p.forehead) * 4).astype(np.int32))  # 2 fractional bits
     mask = np.zeros(shape, np.uint8)
     cv2.fillConvexPoly(mask, hull, 255, lineType=cv2.LINE_AA, shift=2)
-    mask = _elastic(mask.astype(np.float32) / 255, p.warp, size)
+    mask = elastic_remap(mask.astype(np.float32) / 255, p.warp, size)
     k = int(round(abs(p.erode) * size))
     if k:
         mask = (cv2.erode if p.erode > 0 else cv2.dilate)(

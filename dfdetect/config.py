@@ -45,6 +45,8 @@ class DataConfig:
     lq_jpeg_quality: Optional[int] = field(default=None, metadata=_range(1, 100))
     # share of videos held out for validation; 0: none (every video trains, the last epoch is kept)
     val_split: float = field(default=0.15, metadata=_range(0, 1, hi_open=True))
+    # seed of that split; null: the run's `seed` (the runs of an ensemble, training.seeds, share the split of `seed`)
+    split_seed: Optional[int] = None
     min_frames: int = field(default=1, metadata=_range(1))  # videos with fewer usable frames count as bad input
     on_bad_input: Literal["skip", "fail"] = "skip"  # bad frames or videos: skip and report them, or fail at scan time
     # regular expression whose matches in a video name are its identities; null: Celeb-DF, FaceForensics++ or the name
@@ -67,6 +69,8 @@ class DataConfig:
     colour_cast: float = field(default=0.0, metadata=_range(0, 1))
     # share of training clips rotated by up to 10 degrees and stretched by 0-20% along each side (other proportions)
     warp_share: float = field(default=0.0, metadata=_range(0, 1))
+    # largest move of a point of a warped clip's smooth bend, share of the side (other shapes of eyes, nose, jaw)
+    warp_bend: float = field(default=0.0, metadata=_range(0, 0.1))
 
 @dataclass
 class TrainingConfig:
@@ -94,6 +98,9 @@ class TrainingConfig:
     resume: bool = False  # continue from `paths.last_model`
     # start afresh even where `paths.*` hold another run's checkpoints or log (they are replaced)
     overwrite: bool = False
+    # an ensemble: one run per seed, each in a seed<N> folder beside paths.*, the test videos scored by their mean
+    # probability; null: one run, with `seed`
+    seeds: Optional[list[int]] = None
 
 @dataclass
 class OptimizationConfig:
@@ -370,6 +377,9 @@ def _check_consistency(cfg: Config, source):
             cfg.evaluation.threshold_mode,
             "is chosen on the validation videos, and " "data.val_split is 0: use fixed",
         )
+    seeds = cfg.training.seeds
+    if seeds is not None and (not seeds or len(set(seeds)) < len(seeds)):
+        _fail(source, "training.seeds", seeds, "must list different seeds, one per run of the ensemble (null: one run)")
     if len(cfg.blending.blur) != 2 or cfg.blending.blur[0] > cfg.blending.blur[1]:
         _fail(source, "blending.blur", cfg.blending.blur, "must be [low, high] with low <= high")
     if m.fusion_dim is None and m.temporal != "none":

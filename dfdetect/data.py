@@ -65,7 +65,7 @@ class ClipDataset(Dataset):
         d, aug = self.cfg, None
         if self.train:
             start = rng.integers(0, last_start(rec.n_frames, d.sequence_length, d.frame_skip) + 1)
-            if d.augment: aug = sample_augmentation(rng, d.grey_share, d.colour_cast, d.warp_share)
+            if d.augment: aug = sample_augmentation(rng, d.grey_share, d.colour_cast, d.warp_share, d.warp_bend)
         else: start = clip_starts(rec.n_frames, d.sequence_length, d.frame_skip, self.clips_per_video)[clip]
         indices = clip_indices(rec.n_frames, d.sequence_length, d.frame_skip, start)
         hq, lq, used = (

@@ -356,9 +356,10 @@ def metrics_summary(metrics: dict) -> str:
 def report_test(cfg: Config, # a finished run's config
                 device: torch.device,
                 progress: bool = False, # show progress bars
+                checkpoints: list = None, # an ensemble's checkpoints; None: `cfg.paths.best_model`
                ) -> str:
     "Evaluate the best checkpoint of `cfg`'s run on its held-out test videos and write the results; what to print"
-    members = load_members([cfg.paths.best_model], device=device)
+    members = load_members(checkpoints or [cfg.paths.best_model], device=device)
     selection = select_videos([members[0].cfg])
     if selection.evaluated_set != "test":
         return ("no held-out test videos (data.test_list, or rows with split test in the pairs CSV): the validation "

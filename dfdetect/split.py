@@ -193,7 +193,7 @@ def load_split(cfg: Config, scan: DataScan = None, resplit: bool = False) -> pd.
                 "the file) to make a new split; a model trained on the old split must then be retrained"
             )
         return current.drop(columns="split").merge(saved[["video", "split"]], on="video")[SPLIT_COLUMNS]
-    split = split_videos(scan.records, cfg.data.val_split, cfg.seed)
+    split = split_videos(scan.records, cfg.data.val_split, _split_settings(cfg)["split_seed"][1])
     df = current.assign(split=current.video.map(split))
     _check_sides(
         df, pseudo_fakes=cfg.data.pseudo_fakes != "none", sides=("train", "val") if cfg.data.val_split else ("train",)
@@ -203,7 +203,8 @@ def load_split(cfg: Config, scan: DataScan = None, resplit: bool = False) -> pd.
 
 def _split_settings(cfg: Config) -> dict:
     "The settings a split is made with: split file column -> (config key, value)"
-    return {"split_seed": ("seed", cfg.seed), "split_val_share": ("data.val_split", cfg.data.val_split)}
+    seed = ("seed", cfg.seed) if cfg.data.split_seed is None else ("data.split_seed", cfg.data.split_seed)
+    return {"split_seed": seed, "split_val_share": ("data.val_split", cfg.data.val_split)}
 
 def _settings_differences(path, cfg: Config) -> str:
     "Which of the settings a split was made with differ from `cfg`'s ('' when none; files without them are not checked)"

@@ -5,7 +5,7 @@
 # %% ../nbs/12_training.ipynb #b18b2539
 from __future__ import annotations
 import csv, math, os, random, time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 import torch.distributed as dist
@@ -29,7 +29,7 @@ __all__ = ['MIN_VAL_VIDEOS', 'METRICS', 'LOG_COLUMNS', 'ROW_COLUMNS', 'FIXED_ON_
            'resolve_selection', 'TrainingLog', 'seed_everything', 'rng_state', 'set_rng_state', 'balanced_weights',
            'EpochSampler', 'DistInfo', 'init_distributed', 'all_gather_list', 'sync_buffers', 'any_rank', 'LivePlot',
            'TrainingError', 'class_counts', 'split_metrics', 'Trainer', 'run_outputs', 'check_outputs', 'train',
-           'summary_text', 'dfdetect_train']
+           'member_configs', 'train_members', 'summary_text', 'dfdetect_train']
 
 # %% ../nbs/12_training.ipynb #310d3f6c
 class EarlyStopping:
@@ -574,6 +574,30 @@ def train(cfg:Config, # the run's config
     finally:
         if trainer.info.distributed: dist.destroy_process_group()
 
+# %% ../nbs/12_training.ipynb #2fb16fce
+def member_configs(cfg:Config) -> list[Config]:
+    ("The runs of `cfg`: itself, or one per seed of `training.seeds`, its checkpoints, log and results in a "
+     "`seed<N>` folder beside those of `paths` (the split file shared)")
+    if cfg.training.seeds is None: return [cfg]
+    p = cfg.paths
+    def beside(path, seed): return str(Path(path).parent/f"seed{seed}"/Path(path).name)
+    data = replace(cfg.data, split_seed=cfg.seed if cfg.data.split_seed is None else cfg.data.split_seed)
+    return [replace(cfg, seed=s, data=data,
+                    paths=replace(p, best_model=beside(p.best_model, s), last_model=beside(p.last_model, s),
+                                  training_log=beside(p.training_log, s), results_dir=str(Path(p.results_dir)/f"seed{s}")))
+            for s in cfg.training.seeds]
+
+def train_members(cfg:Config, # the config of a run or of an ensemble (`training.seeds`)
+                  resume:bool|None=None, # continue the runs begun; None: `training.resume`
+                  quiet:bool=False, overwrite:bool|None=None, # as for `train`
+                 ) -> list[dict]:
+    "Train the runs of `member_configs(cfg)` in turn; their summaries (see `train`)"
+    members, resume = member_configs(cfg), cfg.training.resume if resume is None else resume
+    begun = [Path(m.paths.last_model).exists() for m in members]
+    # an ensemble killed in its k-th run resumes that one and starts the runs after it (none begun: `train` says so)
+    return [train(m, resume=resume and (b or not any(begun)), quiet=quiet, overwrite=overwrite)
+            for m, b in zip(members, begun)]
+
 # %% ../nbs/12_training.ipynb #83503731
 def summary_text(result:dict) -> str:
     "The end-of-training report of `train`'s summary"
@@ -599,14 +623,17 @@ def dfdetect_train(
                    overwrite:bool=False,
                    quiet:bool=False, # no progress bars or per-epoch lines
                   ):
-    "Train the dual-stream deepfake video detector, then evaluate its best checkpoint on the held-out test videos"
+    ("Train the dual-stream deepfake video detector (or an ensemble, `training.seeds`), then evaluate its best "
+     "checkpoint(s) on the held-out test videos")
     main = int(os.environ.get("RANK", 0)) == 0
     cfg = load_config(config, set_ or ()) if config else demo_config(set_ or ())
     if main: ensure_synthetic(cfg)  # the other ranks wait for rank 0 when they join the process group
-    result = train(cfg, resume=resume or None, quiet=quiet, overwrite=overwrite or None)
+    results = train_members(cfg, resume=resume or None, quiet=quiet, overwrite=overwrite or None)
     if not main: return
-    print(summary_text(result))
-    print(report_test(cfg, select_device(cfg.training.device), progress=not quiet))
+    for result in results: print(summary_text(result))
+    if len(results) > 1: print(f"test videos scored by the mean of the {len(results)} runs (training.seeds)")
+    print(report_test(cfg, select_device(cfg.training.device), progress=not quiet,
+                      checkpoints=[r["best_model"] for r in results]))
 
 # %% ../nbs/12_training.ipynb #72c860f1
 run_if_script(globals(), dfdetect_train)  # python -m dfdetect.training, as torchrun runs it

@@ -593,6 +593,10 @@ def train_members(cfg:Config, # the config of a run or of an ensemble (`training
                  ) -> list[dict]:
     "Train the runs of `member_configs(cfg)` in turn; their summaries (see `train`)"
     members, resume = member_configs(cfg), cfg.training.resume if resume is None else resume
+    if len(members) > 1 and int(os.environ.get("WORLD_SIZE", 1)) > 1:  # not tested across process groups
+        raise TrainingError("training.seeds trains its runs one after another in one process, not under torchrun: "
+                            "run dfdetect_train without torchrun, or train each seed under torchrun (--set seed=N and "
+                            "its own paths.*) and score them together with dfdetect_infer --checkpoint A --checkpoint B")
     begun = [Path(m.paths.last_model).exists() for m in members]
     # an ensemble killed in its k-th run resumes that one and starts the runs after it (none begun: `train` says so)
     return [train(m, resume=resume and (b or not any(begun)), quiet=quiet, overwrite=overwrite)

@@ -55,7 +55,6 @@ BASELINES = {  # name -> overrides of the recipe's shipped config for the frame 
     "frame baseline, 200 steps": ["training.epochs=10"],
     "frame baseline, 600 steps": ["training.epochs=30"],
     "frame baseline, warp_share 0.3": ["data.warp_share=0.3"],
-    "frame baseline, warp bend 0.03": ["data.warp_share=0.3", "data.warp_bend=0.03"],
 }
 PREVIOUS_RECIPE = ["training.epochs=15", "optimization.scheduler=plateau", "data.pseudo_fake_pairs=false"]  # the
 # keys of configs/pseudo_fakes_cpu.yaml that the fifteenth round changed, as they were before it

@@ -55,6 +55,7 @@ BASELINES = {  # name -> overrides of the recipe's shipped config for the frame 
     "frame baseline, 200 steps": ["training.epochs=10"],
     "frame baseline, 600 steps": ["training.epochs=30"],
     "frame baseline, warp_share 0.3": ["data.warp_share=0.3"],
+    "frame baseline, warp_share 0.3, a third of the steps": ["data.warp_share=0.3", "training.epochs=10"],
 }
 PREVIOUS_RECIPE = ["training.epochs=15", "optimization.scheduler=plateau", "data.pseudo_fake_pairs=false"]  # the
 # keys of configs/pseudo_fakes_cpu.yaml that the fifteenth round changed, as they were before it
@@ -92,7 +93,8 @@ DFDETECT = {"dfdetect": [], "dfdetect, 600 steps": ["training.epochs=30"],  # na
             "dfdetect, 11 frozen blocks": ["model.freeze_blocks=11"],  # Lite0's blocks up to the end of stride 16
             "dfdetect, warp_share 0.3": ["data.warp_share=0.3"],
             "dfdetect, warp_share 0.6": ["data.warp_share=0.6"],
-            "dfdetect, warp bend 0.03": ["data.warp_bend=0.03"]}  # with the shipped warp_share
+            "dfdetect, warp bend 0.03": ["data.warp_bend=0.03"],  # with the shipped warp_share
+            "dfdetect, a third of the steps": ["training.epochs=10"]}  # 200 steps: three runs cost one shipped run
 SEVENTH_ROUND = {  # name -> overrides of configs/supervised_cpu.yaml (the seventh round's recipe) for any recipe
     "dfdetect, seventh round's recipe": [],
     "dfdetect, seventh round's recipe, 600 steps": ["training.epochs=30"],

@@ -9,7 +9,7 @@ from typing import Optional
 import cv2, numpy as np, torch
 from PIL import Image, ImageFilter
 
-from .blending import elastic_remap
+from .blending import elastic_maps
 from .frames import jpeg_roundtrip, map_frames, resize_square, shrink_clip, to_rgb
 
 
@@ -90,9 +90,10 @@ def _frame_effects(aug: ClipAugmentation, size: int):
     if aug.warp:
         coefficients = affine_coefficients(*aug.warp, size)
         steps.append(lambda im: im.transform(im.size, Image.AFFINE, coefficients, Image.BILINEAR, fillcolor=MEAN_RGB))
-    if aug.bend:
-        bend = np.reshape(aug.bend, (4, 4, 2))
-        steps.append(lambda im: Image.fromarray(elastic_remap(np.asarray(im), bend, size, cv2.BORDER_REFLECT)))
+    if aug.bend:  # one bend for the clip's square frames: its maps made once
+        maps = elastic_maps(np.reshape(aug.bend, (4, 4, 2)), size, (size, size))
+        steps.append(lambda im: Image.fromarray(cv2.remap(np.asarray(im), *maps, cv2.INTER_LINEAR,
+                                                          borderMode=cv2.BORDER_REFLECT)))
     if aug.jpeg_quality: steps.append(lambda im: jpeg_roundtrip(im, aug.jpeg_quality))
     def apply(im):
         for step in steps: im = step(im)

@@ -12,9 +12,9 @@ from .faces import moving_average
 from .landmarks import TEMPLATE_68, similarity, transform_points, video_landmarks
 
 # %% auto #0
-__all__ = ['SCALARS', 'JAW', 'BROWS', 'BlendParams', 'draw_params', 'clip_params', 'face_size', 'hull_points', 'elastic_remap',
-           'face_mask', 'sbi_source', 'paste', 'align_face', 'match_colours', 'PseudoFake', 'pseudo_fake', 'face_shape',
-           'nearest_others', 'PseudoFakes']
+__all__ = ['SCALARS', 'JAW', 'BROWS', 'BlendParams', 'draw_params', 'clip_params', 'face_size', 'hull_points', 'elastic_maps',
+           'elastic_remap', 'face_mask', 'sbi_source', 'paste', 'align_face', 'match_colours', 'PseudoFake',
+           'pseudo_fake', 'face_shape', 'nearest_others', 'PseudoFakes']
 
 # %% ../nbs/04_blending.ipynb #4c5de838
 SCALARS = ("ratio", "erode", "blur", "hue", "saturation", "value", "brightness", "contrast", "detail", "scale")
@@ -95,16 +95,24 @@ def hull_points(landmarks: np.ndarray, # (68, 2) pixels
         brows = brows + up / 3
     return np.concatenate([jaw, brows]).astype(np.float32)
 
+def elastic_maps(warp: np.ndarray, # (rows, cols, 2) displacements on a coarse grid, share of `size`
+                 size: float,
+                 shape: tuple, # the frame's `(height, width)`
+                ) -> tuple:
+    "OpenCV `remap` maps `(x, y)` of the displacements `warp`, smoothly interpolated over a frame of `shape`"
+    h, w = shape
+    field = cv2.resize((warp * size).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
+    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    return xs + field[..., 0], ys + field[..., 1]
+
 def elastic_remap(image: np.ndarray, # (H, W) or (H, W, C)
                   warp: np.ndarray, # (rows, cols, 2) displacements on a coarse grid, share of `size`
                   size: float,
                   border: int = cv2.BORDER_CONSTANT, # what lies outside the frame: 0, or an OpenCV border mode
                  ) -> np.ndarray:
     "`image` deformed by the displacements `warp`, smoothly interpolated over the frame"
-    h, w = image.shape[:2]
-    field = cv2.resize((warp * size).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
-    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-    return cv2.remap(image, xs + field[..., 0], ys + field[..., 1], cv2.INTER_LINEAR, borderMode=border, borderValue=0)
+    maps = elastic_maps(warp, size, image.shape[:2])
+    return cv2.remap(image, *maps, cv2.INTER_LINEAR, borderMode=border, borderValue=0)
 
 def face_mask(landmarks: np.ndarray, # (68, 2) pixels of the frame
               shape: tuple, # the frame's `(height, width)`

@@ -14,7 +14,7 @@ from .scan import DataError, DataScan, SPLITS, SPLIT_COLUMNS, natural_key, scan_
 from .synthetic import ensure_synthetic
 
 # %% auto #0
-__all__ = ['split_videos', 'read_split_file', 'load_split', 'records_for_split', 'split_summary', 'dfdetect_data']
+__all__ = ['split_videos', 'read_split_file', 'load_split', 'split_seed', 'records_for_split', 'split_summary', 'dfdetect_data']
 
 # %% ../nbs/06_split.ipynb #72fb06bd
 _DROP_COST = 0.1  # an excluded video costs a tenth of its share of the validation-share error
@@ -193,7 +193,7 @@ def load_split(cfg: Config, scan: DataScan = None, resplit: bool = False) -> pd.
                 "the file) to make a new split; a model trained on the old split must then be retrained"
             )
         return current.drop(columns="split").merge(saved[["video", "split"]], on="video")[SPLIT_COLUMNS]
-    split = split_videos(scan.records, cfg.data.val_split, _split_settings(cfg)["split_seed"][1])
+    split = split_videos(scan.records, cfg.data.val_split, split_seed(cfg))
     df = current.assign(split=current.video.map(split))
     _check_sides(
         df, pseudo_fakes=cfg.data.pseudo_fakes != "none", sides=("train", "val") if cfg.data.val_split else ("train",)
@@ -201,10 +201,14 @@ def load_split(cfg: Config, scan: DataScan = None, resplit: bool = False) -> pd.
     write_csv_atomic(df.assign(**{k: v for k, (_, v) in _split_settings(cfg).items()}), path)
     return df
 
+def split_seed(cfg: Config) -> int:
+    "The seed of `cfg`'s identity split: `data.split_seed`, or `seed` where that is not set"
+    return cfg.seed if cfg.data.split_seed is None else cfg.data.split_seed
+
 def _split_settings(cfg: Config) -> dict:
     "The settings a split is made with: split file column -> (config key, value)"
-    seed = ("seed", cfg.seed) if cfg.data.split_seed is None else ("data.split_seed", cfg.data.split_seed)
-    return {"split_seed": seed, "split_val_share": ("data.val_split", cfg.data.val_split)}
+    seed_key = "seed" if cfg.data.split_seed is None else "data.split_seed"
+    return {"split_seed": (seed_key, split_seed(cfg)), "split_val_share": ("data.val_split", cfg.data.val_split)}
 
 def _settings_differences(path, cfg: Config) -> str:
     "Which of the settings a split was made with differ from `cfg`'s ('' when none; files without them are not checked)"

@@ -21,7 +21,7 @@ from .devices import amp_settings, autocast, cpu_threads, scoring_dtype, select_
 from .metrics import binary_metrics, plot_training_log, thresholds_for, video_predictions
 from .model import build_model, inference_model
 from .scoring import report_test
-from .split import records_for_split
+from .split import records_for_split, split_seed
 from .synthetic import ensure_synthetic
 
 # %% auto #0
@@ -581,7 +581,7 @@ def member_configs(cfg:Config) -> list[Config]:
     if cfg.training.seeds is None: return [cfg]
     p = cfg.paths
     def beside(path, seed): return str(Path(path).parent/f"seed{seed}"/Path(path).name)
-    data = replace(cfg.data, split_seed=cfg.seed if cfg.data.split_seed is None else cfg.data.split_seed)
+    data = replace(cfg.data, split_seed=split_seed(cfg))
     return [replace(cfg, seed=s, data=data,
                     paths=replace(p, best_model=beside(p.best_model, s), last_model=beside(p.last_model, s),
                                   training_log=beside(p.training_log, s), results_dir=str(Path(p.results_dir)/f"seed{s}")))
